@@ -1,0 +1,114 @@
+"""Load stage: site.yaml → a frozen SiteConfig; unknown or wrong keys are errors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ContentError, ContentErrors
+from .frontmatter import LineMap, load_yaml
+from .schema import FieldReader
+
+DEFAULT_BRIEFING_URL = "/briefings/{slug}/"
+_URL_FIELDS = re.compile(r"\{([^{}]*)\}")
+_URL_FIELD_NAMES = {"slug", "year", "month", "day"}
+_KNOWN = (
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "briefing_url",
+    "markdown",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str
+    description: str
+    base_url: str  # absolute, ends with '/'
+    language: str
+    timezone: str
+    briefing_url: str
+    raw_html: bool
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path the site is served under: '/' or '/desk/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    def with_base_url(self, base_url: str) -> SiteConfig:
+        return replace(self, base_url=_normalize_base_url(base_url))
+
+
+def _normalize_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read site.yaml, reporting every bad key at once."""
+    if path.exists():
+        meta = load_yaml(path, path.read_text(encoding="utf-8"))
+    else:
+        meta = LineMap()
+        meta.key_lines = {}
+        meta.line = 1
+    errors: list[ContentError] = []
+    fields = FieldReader(path, meta, _KNOWN, errors)
+    title = fields.text("title", required=True) or ""
+    base_url = fields.text("base_url") or "http://localhost:8000/"
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        fields.error(
+            "base_url",
+            f"base_url: {base_url!r} must be an absolute http(s) URL, like https://example.org/",
+        )
+    timezone = fields.text("timezone") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fields.error(
+            "timezone",
+            f"timezone: {timezone!r} is not a known IANA timezone; write e.g. America/New_York",
+        )
+        timezone = "UTC"
+    briefing_url = fields.text("briefing_url") or DEFAULT_BRIEFING_URL
+    names = set(_URL_FIELDS.findall(briefing_url))
+    if (
+        not briefing_url.startswith("/")
+        or not briefing_url.endswith("/")
+        or "slug" not in names
+        or names - _URL_FIELD_NAMES
+        or ".." in briefing_url
+    ):
+        fields.error(
+            "briefing_url",
+            f"briefing_url: {briefing_url!r} must start and end with '/' and contain {{slug}}; "
+            "{year}, {month} and {day} may be used too",
+        )
+        briefing_url = DEFAULT_BRIEFING_URL
+    raw_html = False
+    markdown = meta.get("markdown")
+    if isinstance(markdown, LineMap):
+        raw_html = FieldReader(path, markdown, ("raw_html",), errors, "markdown.").flag("raw_html")
+    elif markdown is not None:
+        fields.error("markdown", "markdown: expected a mapping such as {raw_html: false}")
+    if errors:
+        raise ContentErrors(errors)
+    return SiteConfig(
+        title=title,
+        description=fields.text("description") or "",
+        base_url=_normalize_base_url(base_url),
+        language=fields.text("language") or "en",
+        timezone=timezone,
+        briefing_url=briefing_url,
+        raw_html=raw_html,
+    )

@@ -1,0 +1,47 @@
+"""Diagnostics: content errors and warnings that point at a file and a line."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentError:
+    """One problem in one file, read like a compiler's message."""
+
+    path: Path
+    line: int | None
+    message: str
+    severity: Severity = "error"
+
+    def location(self, relative_to: Path | None = None) -> str:
+        path = self.path
+        if relative_to is not None:
+            with contextlib.suppress(ValueError):  # outside the folder: keep it absolute
+                path = path.resolve().relative_to(relative_to.resolve())
+        return f"{path}:{self.line}" if self.line else str(path)
+
+    def format(self, relative_to: Path | None = None) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.location(relative_to)}: {prefix}{self.message}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        return (str(self.path), self.line or 0, self.message)
+
+
+class ContentErrors(Exception):
+    """Raised once a stage has collected every error it found."""
+
+    def __init__(self, errors: list[ContentError] | tuple[ContentError, ...]):
+        self.errors = tuple(sorted(errors, key=lambda e: e.sort_key))
+        super().__init__(f"{len(self.errors)} content error(s)")
+
+
+def warning(path: Path, line: int | None, message: str) -> ContentError:
+    return ContentError(path, line, message, "warning")

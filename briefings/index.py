@@ -1,0 +1,455 @@
+"""Index stage (pure): resolve actors and topics, relate briefings, build the chronology."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from .config import SiteConfig
+from .errors import ContentError, ContentErrors, warning
+from .model import MONTH_NAMES, Briefing, Corpus, Page, PartialDate, Profile, StaticFile
+from .slugs import Slug, normalize_name, slugify
+
+TermKind = Literal["actor", "topic"]
+T = TypeVar("T")
+
+RELATED_LIMIT = 4
+PEERS_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One actor or one topic: a page of its own, whatever spellings point to it."""
+
+    kind: TermKind
+    slug: Slug
+    name: str
+    profile: Profile | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChronologyEntry:
+    """A dated line in a timeline: an event, or the publication of a briefing."""
+
+    when: PartialDate
+    kind: Literal["event", "briefing"]
+    text_html: str  # an event's inline Markdown, rendered; '' for a briefing
+    briefings: tuple[Briefing, ...]  # the briefing itself, or every briefing reporting the event
+    actors: tuple[Term, ...]
+    topics: tuple[Term, ...]
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class MonthGroup(Generic[T]):
+    year: int
+    month: int  # 0 for what is known only to the year
+    items: tuple[T, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}" if self.month else str(self.year)
+
+    @property
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class YearGroup(Generic[T]):
+    year: int
+    months: tuple[MonthGroup[T], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A published briefing with its names resolved and its neighbours found."""
+
+    briefing: Briefing
+    topics: tuple[Term, ...]
+    actors: tuple[Term, ...]
+    events: tuple[ChronologyEntry, ...]
+    related: tuple[Briefing, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermIndex:
+    """Everything a topic or actor page shows."""
+
+    term: Term
+    articles: tuple[Article, ...]  # newest first
+    chronology: tuple[YearGroup[ChronologyEntry], ...]
+    actors: tuple[tuple[Term, int], ...]  # most involved, with briefing counts
+    topics: tuple[tuple[Term, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]  # newest first
+    topics: tuple[TermIndex, ...]  # by name
+    actors: tuple[TermIndex, ...]
+    chronology: tuple[YearGroup[ChronologyEntry], ...]
+    archive: tuple[YearGroup[Article], ...]  # newest first
+    pages: tuple[Page, ...]
+    static_files: tuple[StaticFile, ...]
+    left_out_drafts: int
+    left_out_future: int
+    warnings: tuple[ContentError, ...]
+
+
+def build_site(
+    corpus: Corpus,
+    config: SiteConfig,
+    now: datetime,
+    include_drafts: bool = False,
+    include_future: bool = False,
+) -> Site:
+    """Resolve and index the corpus; `now` decides what is still scheduled."""
+    drafts = [b for b in corpus.briefings if b.draft and not include_drafts]
+    future = [
+        b
+        for b in corpus.briefings
+        if b.date > now and not include_future and not (b.draft and not include_drafts)
+    ]
+    left_out = {b.path for b in drafts} | {b.path for b in future}
+    published = [b for b in corpus.briefings if b.path not in left_out]
+    errors: list[ContentError] = []
+    warnings: list[ContentError] = []
+    _check_duplicate_slugs(published, errors)
+    topics = _resolve_terms("topic", corpus.topics, _uses(published, "topics"), errors, warnings)
+    actors = _resolve_terms("actor", corpus.actors, _uses(published, "actors"), errors, warnings)
+    if errors:
+        raise ContentErrors(errors)
+
+    oldest_first = sorted(published, key=lambda b: (b.date, b.slug))
+    entries = _chronology(oldest_first, topics, actors)
+    reported: dict[Slug, list[ChronologyEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.kind == "event":
+            for briefing in entry.briefings:
+                reported[briefing.slug].append(entry)
+
+    def resolve(names: Iterable[str], terms: _Terms) -> tuple[Term, ...]:
+        return _unique(terms.term_for(name) for name in names)
+
+    related = _related(oldest_first, topics, actors)
+    articles = tuple(
+        Article(
+            briefing=b,
+            topics=resolve(b.topics, topics),
+            actors=resolve(b.actors, actors),
+            events=tuple(reported[b.slug]),
+            related=related[b.slug],
+        )
+        for b in reversed(oldest_first)
+    )
+    return Site(
+        config=config,
+        articles=articles,
+        topics=_term_indexes(topics, articles, entries, lambda a: a.topics, lambda e: e.topics),
+        actors=_term_indexes(actors, articles, entries, lambda a: a.actors, lambda e: e.actors),
+        chronology=group_by_month(entries, lambda e: e.when),
+        archive=group_by_month(articles, lambda a: a.briefing.day),
+        pages=corpus.pages,
+        static_files=corpus.static_files,
+        left_out_drafts=len(drafts),
+        left_out_future=len(future),
+        warnings=tuple(warnings),
+    )
+
+
+# -- names → terms ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    name: str
+    briefing: Briefing
+    field: str
+
+
+class _Terms:
+    """The terms of one kind and how a written name finds its term."""
+
+    def __init__(self, by_key: dict[Slug, Slug], terms: dict[Slug, Term]):
+        self.by_key = by_key
+        self.terms = terms
+
+    def term_for(self, name: str) -> Term:
+        key = slugify(name)
+        return self.terms[self.by_key.get(key, key)]
+
+
+def _uses(briefings: Sequence[Briefing], field: str) -> list[_Use]:
+    uses = [_Use(normalize_name(n), b, field) for b in briefings for n in getattr(b, field)]
+    if field == "actors":
+        uses += [_Use(normalize_name(n), b, "events") for b in briefings for e in b.events for n in e.actors]
+    return uses
+
+
+def _resolve_terms(
+    kind: TermKind,
+    profiles: Sequence[Profile],
+    uses: list[_Use],
+    errors: list[ContentError],
+    warnings: list[ContentError],
+) -> _Terms:
+    by_key: dict[Slug, Slug] = {}
+    owner: dict[Slug, Profile] = {}
+    for profile in profiles:
+        for spelling in (profile.slug, profile.name, *profile.aliases):
+            key = slugify(spelling)
+            if not key:
+                line = profile.lines.get("aliases" if spelling != profile.name else "name")
+                errors.append(
+                    ContentError(
+                        profile.path,
+                        line,
+                        f"{spelling!r} leaves no letters or digits for a page address",
+                    )
+                )
+                continue
+            other = owner.get(key)
+            if other is not None and other.slug != profile.slug:
+                errors.append(
+                    ContentError(
+                        profile.path,
+                        profile.lines.get("aliases", profile.lines.get("name")),
+                        f"{spelling!r} also names the {kind} in {other.path}; a name may belong to one profile only",
+                    )
+                )
+                continue
+            owner[key] = profile
+            by_key[key] = profile.slug
+
+    spellings: dict[Slug, Counter[str]] = defaultdict(Counter)
+    for use in uses:
+        key = slugify(use.name)
+        spellings[by_key.get(key, key)][use.name] += 1
+
+    profile_by_slug = {p.slug: p for p in profiles}
+    terms: dict[Slug, Term] = {}
+    for slug in sorted(set(spellings) | set(profile_by_slug)):
+        profile = profile_by_slug.get(slug)
+        if profile:
+            name = profile.name
+        else:
+            # The most used spelling; ties go to the first in code-point order.
+            name = min(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0]
+        terms[slug] = Term(kind, slug, name, profile)
+
+    known_names = {normalize_name(s): p for p in profiles for s in (p.name, *p.aliases)}
+    warned: set[tuple[str, str]] = set()
+    for use in uses:
+        if slugify(use.name) in by_key or (str(use.briefing.path), use.name) in warned:
+            continue
+        close = difflib.get_close_matches(use.name, list(known_names), n=1, cutoff=0.8)
+        if close:
+            warned.add((str(use.briefing.path), use.name))
+            warnings.append(
+                warning(
+                    use.briefing.path,
+                    use.briefing.lines.get(use.field),
+                    f"{use.field}: {kind} {use.name!r} has no profile; did you mean {known_names[close[0]].name!r}?",
+                )
+            )
+    return _Terms(by_key, terms)
+
+
+def _check_duplicate_slugs(briefings: Sequence[Briefing], errors: list[ContentError]) -> None:
+    first: dict[Slug, Briefing] = {}
+    for briefing in briefings:
+        other = first.setdefault(briefing.slug, briefing)
+        if other is not briefing:
+            errors.append(
+                ContentError(
+                    briefing.path,
+                    briefing.lines.get("slug", 1),
+                    f"slug {briefing.slug!r} is already used by {other.path}; give one of them 'slug: …'",
+                )
+            )
+
+
+# -- chronology ------------------------------------------------------------
+
+_TRAILING = re.compile(r"[\s.!?;:,…]+$")
+
+
+def event_key(when: PartialDate, text: str) -> tuple[PartialDate, str]:
+    """Same date and same words (case, spacing and final punctuation aside) → one entry."""
+    return when, _TRAILING.sub("", " ".join(normalize_name(text).casefold().split()))
+
+
+def _chronology(
+    oldest_first: Sequence[Briefing], topics: _Terms, actors: _Terms
+) -> tuple[ChronologyEntry, ...]:
+    @dataclass
+    class Pending:
+        when: PartialDate
+        text_html: str
+        briefings: list[Briefing]
+        actor_names: list[str]
+        topic_names: list[str]
+
+    events: dict[tuple[PartialDate, str], Pending] = {}
+    for briefing in oldest_first:
+        for event in briefing.events:
+            pending = events.setdefault(
+                event_key(event.when, event.text),
+                Pending(event.when, event.text_html, [], [], []),
+            )
+            if briefing not in pending.briefings:
+                pending.briefings.append(briefing)
+            pending.actor_names += [*event.actors, *briefing.actors]
+            pending.topic_names += briefing.topics
+
+    def terms(names: Iterable[str], index: _Terms) -> tuple[Term, ...]:
+        return tuple(sorted(_unique(index.term_for(n) for n in names), key=lambda t: t.slug))
+
+    entries = [
+        ChronologyEntry(
+            when=p.when,
+            kind="event",
+            text_html=p.text_html,
+            briefings=tuple(p.briefings),
+            actors=terms(p.actor_names, actors),
+            topics=terms(p.topic_names, topics),
+            anchor="",
+        )
+        for p in events.values()
+    ] + [
+        ChronologyEntry(
+            when=b.day,
+            kind="briefing",
+            text_html="",
+            briefings=(b,),
+            actors=terms(b.actors, actors),
+            topics=terms(b.topics, topics),
+            anchor="",
+        )
+        for b in oldest_first
+    ]
+    # Events before the briefings of the same day: what happened, then what was written.
+    entries.sort(
+        key=lambda e: (
+            e.when,
+            e.kind != "event",
+            e.briefings[0].date,
+            e.briefings[0].slug,
+            e.text_html,
+        )
+    )
+    anchors: set[str] = set()
+    finished = []
+    for entry in entries:
+        base = f"{entry.when.iso()}-{_anchor_words(entry)}"
+        anchor, n = base, 2
+        while anchor in anchors:
+            anchor, n = f"{base}-{n}", n + 1
+        anchors.add(anchor)
+        finished.append(replace(entry, anchor=f"e-{anchor}"))
+    return tuple(finished)
+
+
+def _anchor_words(entry: ChronologyEntry) -> str:
+    text = (
+        entry.briefings[0].slug
+        if entry.kind == "briefing"
+        else slugify(re.sub(r"<[^>]+>", "", entry.text_html))
+    )
+    return "-".join(text.split("-")[:6]) or "event"
+
+
+def group_by_month(items: Iterable[T], when: Callable[[T], PartialDate]) -> tuple[YearGroup[T], ...]:
+    """Group already-sorted items by year, then month, keeping their order."""
+    years: dict[int, dict[int, list[T]]] = {}
+    for item in items:
+        day = when(item)
+        years.setdefault(day.year, {}).setdefault(day.month, []).append(item)
+    return tuple(
+        YearGroup(
+            year,
+            tuple(MonthGroup(year, month, tuple(found)) for month, found in months.items()),
+        )
+        for year, months in years.items()
+    )
+
+
+# -- relations -------------------------------------------------------------
+
+
+def _related(
+    oldest_first: Sequence[Briefing], topics: _Terms, actors: _Terms
+) -> dict[Slug, tuple[Briefing, ...]]:
+    """Briefings sharing the most actors (weight 2) and topics (weight 1), nearest in time first."""
+    keys = {
+        b.slug: (
+            {topics.term_for(n).slug for n in b.topics},
+            {actors.term_for(n).slug for n in b.actors},
+        )
+        for b in oldest_first
+    }
+    related: dict[Slug, tuple[Briefing, ...]] = {}
+    for briefing in oldest_first:
+        own_topics, own_actors = keys[briefing.slug]
+        scored = []
+        for other in oldest_first:
+            if other is briefing:
+                continue
+            other_topics, other_actors = keys[other.slug]
+            score = len(own_topics & other_topics) + 2 * len(own_actors & other_actors)
+            if score:
+                distance = abs((other.date - briefing.date).total_seconds())
+                scored.append((-score, distance, other.slug, other))
+        scored.sort(key=lambda s: s[:3])
+        related[briefing.slug] = tuple(s[3] for s in scored[:RELATED_LIMIT])
+    return related
+
+
+def _term_indexes(
+    terms: _Terms,
+    articles: tuple[Article, ...],
+    entries: tuple[ChronologyEntry, ...],
+    article_terms: Callable[[Article], tuple[Term, ...]],
+    entry_terms: Callable[[ChronologyEntry], tuple[Term, ...]],
+) -> tuple[TermIndex, ...]:
+    by_term: dict[Slug, list[Article]] = defaultdict(list)
+    for article in articles:
+        for term in article_terms(article):
+            by_term[term.slug].append(article)
+    timeline: dict[Slug, list[ChronologyEntry]] = defaultdict(list)
+    for entry in entries:
+        for term in entry_terms(entry):
+            timeline[term.slug].append(entry)
+    indexes = []
+    for term in sorted(terms.terms.values(), key=lambda t: (t.name.casefold(), t.slug)):
+        own = tuple(by_term[term.slug])
+        indexes.append(
+            TermIndex(
+                term=term,
+                articles=own,
+                chronology=group_by_month(timeline[term.slug], lambda e: e.when),
+                actors=_most_common((a for article in own for a in article.actors), exclude=term),
+                topics=_most_common((t for article in own for t in article.topics), exclude=term),
+            )
+        )
+    return tuple(indexes)
+
+
+def _most_common(terms: Iterable[Term], exclude: Term) -> tuple[tuple[Term, int], ...]:
+    counts = Counter(t for t in terms if t != exclude)
+    ranked = sorted(
+        counts.items(),
+        key=lambda item: (-item[1], item[0].name.casefold(), item[0].slug),
+    )
+    return tuple(ranked[:PEERS_LIMIT])
+
+
+def _unique(items: Iterable[T]) -> tuple[T, ...]:
+    return tuple(dict.fromkeys(items))

@@ -1,0 +1,309 @@
+"""Load stage: walk content/, parse and validate every file, raise once with every error."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import ContentError, ContentErrors
+from .frontmatter import Document, parse_document
+from .markdown import plain_text, render_inline, render_markdown
+from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
+from .schema import FieldReader
+from .slugs import is_slug, slugify
+
+BRIEFING_FIELDS = (
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "topics",
+    "actors",
+    "location",
+    "authors",
+    "sources",
+    "events",
+    "slug",
+    "draft",
+)
+SOURCE_FIELDS = ("outlet", "url", "title", "date")
+EVENT_FIELDS = ("date", "text", "actors")
+ACTOR_FIELDS = ("name", "aliases", "kind", "role")
+TOPIC_FIELDS = ("name", "aliases")
+PAGE_FIELDS = ("title", "summary", "slug")
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+# Editors and systems leave these beside content; they are never published.
+_IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
+
+
+def load_corpus(root: Path, config: SiteConfig) -> Corpus:
+    """Read everything under `root`; raise ContentErrors listing every problem at once."""
+    errors: list[ContentError] = []
+    briefings: list[Briefing] = []
+    actors: list[Profile] = []
+    topics: list[Profile] = []
+    pages: list[Page] = []
+    static: list[StaticFile] = []
+    if not root.is_dir():
+        raise ContentErrors([ContentError(root, None, "content folder not found")])
+    for path in _walk(root, errors):
+        relative = path.relative_to(root).as_posix()
+        section = relative.split("/", 1)[0] if "/" in relative else ""
+        if path.suffix != ".md" or section not in (
+            "briefings",
+            "actors",
+            "topics",
+            "pages",
+        ):
+            static.append(StaticFile(path, relative))
+            continue
+        if section != "briefings" and relative.count("/") > 1:
+            errors.append(
+                ContentError(
+                    path,
+                    None,
+                    f"{section}/ takes no sub-folders; move this file to content/{section}/",
+                )
+            )
+            continue
+        try:
+            document = parse_document(path, path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            errors.append(ContentError(path, None, "not UTF-8 text; save the file as UTF-8"))
+            continue
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        if section == "briefings":
+            item = read_briefing(document, config, errors)
+            if item:
+                briefings.append(item)
+        elif section == "pages":
+            page = read_page(document, config, errors)
+            if page:
+                pages.append(page)
+        else:
+            profile = read_profile(
+                document,
+                ACTOR_FIELDS if section == "actors" else TOPIC_FIELDS,
+                config,
+                errors,
+            )
+            if profile:
+                (actors if section == "actors" else topics).append(profile)
+    if errors:
+        raise ContentErrors(errors)
+    return Corpus(
+        root=root,
+        briefings=tuple(sorted(briefings, key=lambda b: str(b.path))),
+        actors=tuple(sorted(actors, key=lambda p: p.slug)),
+        topics=tuple(sorted(topics, key=lambda p: p.slug)),
+        pages=tuple(sorted(pages, key=lambda p: p.slug)),
+        static_files=tuple(sorted(static, key=lambda s: s.relative)),
+    )
+
+
+def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
+    """Every file under root, sorted; links that lead outside root are refused."""
+    real_root = root.resolve()
+    found: list[Path] = []
+    for folder, dirnames, filenames in os.walk(root, followlinks=True):
+        here = Path(folder)
+        for name in list(dirnames):
+            target = (here / name).resolve()
+            if _IGNORED.match(name) or not target.is_relative_to(real_root):
+                dirnames.remove(name)
+                if not _IGNORED.match(name):
+                    errors.append(
+                        ContentError(
+                            here / name,
+                            None,
+                            "a link to a folder outside content/ is refused; copy the files in instead",
+                        )
+                    )
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = here / name
+            if _IGNORED.match(name):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+                errors.append(
+                    ContentError(
+                        path,
+                        None,
+                        "a link to a file outside content/ is refused; copy the file in instead",
+                    )
+                )
+                continue
+            if path.is_file():
+                found.append(path)
+    return found
+
+
+def _slug_field(fields: FieldReader, default_name: str) -> str | None:
+    custom = fields.text("slug")
+    if custom is not None:
+        if not is_slug(custom):
+            suggestion = slugify(custom)
+            fix = f"; write {suggestion!r}" if suggestion else ""
+            fields.error(
+                "slug",
+                f"slug: {custom!r} is not a slug: use lowercase letters, digits and single hyphens{fix}",
+            )
+            return None
+        return custom
+    slug = slugify(default_name)
+    if not slug:
+        fields.error(
+            "slug",
+            f"the file name {default_name!r} gives no slug; rename the file or add 'slug: …'",
+            1,
+        )
+        return None
+    return slug
+
+
+def read_briefing(document: Document, config: SiteConfig, errors: list[ContentError]) -> Briefing | None:
+    mistakes: list[ContentError] = []
+    fields = FieldReader(document.path, document.meta, BRIEFING_FIELDS, mistakes)
+    zone = config.zone
+    title = fields.text("title", required=True)
+    published = fields.moment("date", zone, required=True)
+    updated = fields.moment("updated", zone)
+    topics = fields.names("topics", required=True)
+    actors = fields.names("actors")
+    for key, names in (("topics", topics), ("actors", actors)):
+        for name in names:
+            if not slugify(name):
+                fields.error(
+                    key,
+                    f"{key}: {name!r} leaves no letters or digits to make a page address from; spell the name out",
+                )
+    slug = _slug_field(fields, _DATE_PREFIX.sub("", document.path.stem))
+    sources = tuple(
+        _read_source(document, item, line, n, mistakes)
+        for n, (item, line) in enumerate(fields.maps("sources"), 1)
+    )
+    events = tuple(
+        _read_event(document, item, line, n, config, mistakes)
+        for n, (item, line) in enumerate(fields.maps("events"), 1)
+    )
+    summary = fields.text("summary")
+    body = render_markdown(document.body, slug or "body", config.raw_html)
+    briefing_fields = {
+        "location": fields.text("location"),
+        "authors": fields.names("authors"),
+        "draft": fields.flag("draft"),
+    }
+    if updated and published and updated < published:
+        fields.error(
+            "updated",
+            "updated: is earlier than date; an update comes after publication",
+        )
+    errors.extend(mistakes)
+    if mistakes or title is None or published is None or slug is None:
+        return None
+    return Briefing(
+        path=document.path,
+        slug=slug,
+        title=title,
+        date=published,
+        updated=updated,
+        summary=summary or body.first_paragraph,
+        topics=topics,
+        actors=actors,
+        location=briefing_fields["location"],  # type: ignore[arg-type]
+        authors=briefing_fields["authors"],  # type: ignore[arg-type]
+        sources=tuple(s for s in sources if s),  # type: ignore[misc]
+        events=tuple(e for e in events if e),  # type: ignore[misc]
+        draft=bool(briefing_fields["draft"]),
+        body_html=body.html,
+        lines=dict(document.meta.key_lines),
+    )
+
+
+def _read_source(document, item, line, number, errors) -> Source | None:  # type: ignore[no-untyped-def]
+    fields = FieldReader(document.path, item, SOURCE_FIELDS, errors, f"sources[{number}].")
+    outlet = fields.text("outlet", required=True)
+    source = Source(
+        outlet=outlet or "",
+        url=fields.url("url"),
+        title=fields.text("title"),
+        date=fields.partial_date("date"),
+    )
+    return source if outlet else None
+
+
+def _read_event(document, item, line, number, config, errors) -> ReportedEvent | None:  # type: ignore[no-untyped-def]
+    fields = FieldReader(document.path, item, EVENT_FIELDS, errors, f"events[{number}].")
+    when = fields.partial_date("date", required=True)
+    text = fields.text("text", required=True)
+    actors = fields.names("actors")
+    if when is None or text is None:
+        return None
+    return ReportedEvent(
+        when=when,
+        text=text,
+        text_html=render_inline(text, config.raw_html),
+        actors=actors,
+        line=line,
+    )
+
+
+def read_profile(
+    document: Document,
+    known: tuple[str, ...],
+    config: SiteConfig,
+    errors: list[ContentError],
+) -> Profile | None:
+    mistakes: list[ContentError] = []
+    fields = FieldReader(document.path, document.meta, known, mistakes)
+    name = fields.text("name", required=True)
+    aliases = fields.names("aliases")
+    kind = fields.text("kind") if "kind" in known else None
+    role = fields.text("role") if "role" in known else None
+    slug = document.path.stem
+    if not is_slug(slug):
+        mistakes.append(
+            ContentError(
+                document.path,
+                None,
+                f"profile file names are slugs; rename it to {slugify(name or slug) or 'a-name'}.md",
+            )
+        )
+    body = render_markdown(document.body, slug, config.raw_html)
+    errors.extend(mistakes)
+    if mistakes or name is None:
+        return None
+    return Profile(
+        path=document.path,
+        slug=slug,
+        name=name,
+        aliases=aliases,
+        kind=kind,
+        role=role,
+        body_html=body.html,
+        lines=dict(document.meta.key_lines),
+    )
+
+
+def read_page(document: Document, config: SiteConfig, errors: list[ContentError]) -> Page | None:
+    mistakes: list[ContentError] = []
+    fields = FieldReader(document.path, document.meta, PAGE_FIELDS, mistakes)
+    title = fields.text("title", required=True)
+    slug = _slug_field(fields, document.path.stem)
+    summary = fields.text("summary")
+    body = render_markdown(document.body, slug or "page", config.raw_html)
+    errors.extend(mistakes)
+    if mistakes or title is None or slug is None:
+        return None
+    return Page(
+        path=document.path,
+        slug=slug,
+        title=title,
+        summary=summary or plain_text(body.first_paragraph),
+        body_html=body.html,
+    )

@@ -1,0 +1,96 @@
+"""Load stage: the one configured Markdown renderer (CommonMark, tables, footnotes, anchors, smart quotes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .slugs import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMarkdown:
+    html: str
+    first_paragraph: str  # plain text, for summaries and descriptions
+
+
+def _heading_id(title: str) -> str:
+    # ASCII ids, like every URL on the site; never empty.
+    return slugify(title) or "section"
+
+
+@lru_cache(maxsize=2)
+def renderer(raw_html: bool) -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark", {"html": raw_html, "typographer": True, "xhtmlOut": False})
+        .enable(["table", "replacements", "smartquotes"])
+        .use(footnote_plugin)
+        .use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+    )
+    md.core.ruler.push("demote_headings", _demote_headings)
+    md.add_render_rule("footnote_block_open", _footnote_block_open)
+    # markdown-it's own validateLink already refuses javascript:, vbscript:, file:
+    # and data: (but images); such links are left as plain text.
+    return md
+
+
+def _demote_headings(state: StateCore) -> None:
+    """The page title is the one h1; a body that uses '#' moves down a level."""
+    tokens = state.tokens
+    if not any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+        return
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+def _footnote_block_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    # A titled section: readers (and screen readers) see what the list is.
+    return (
+        '<section class="footnotes">\n<h2 class="footnotes-title">Notes</h2>\n<ol class="footnotes-list">\n'
+    )
+
+
+def render_markdown(text: str, doc_id: str, raw_html: bool = False) -> RenderedMarkdown:
+    """Render a body; footnote ids carry `doc_id`, so two bodies on one page never clash."""
+    md = renderer(raw_html)
+    env = {"docId": doc_id}
+    tokens = md.parse(text, env)
+    return RenderedMarkdown(
+        html=md.renderer.render(tokens, md.options, env),
+        first_paragraph=_first_paragraph(tokens),
+    )
+
+
+def render_inline(text: str, raw_html: bool = False) -> str:
+    return renderer(raw_html).renderInline(text)
+
+
+def plain_text(text: str) -> str:
+    """Inline Markdown as plain text (for titles in feeds, descriptions)."""
+    md = renderer(False)
+    tokens = md.parseInline(text)
+    return _inline_text(tokens[0].children or []) if tokens else ""
+
+
+def _first_paragraph(tokens: list[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and index + 1 < len(tokens) and token.level == 0:
+            return _inline_text(tokens[index + 1].children or [])
+    return ""
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())

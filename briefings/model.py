@@ -1,0 +1,154 @@
+"""The content model: frozen values made by the load stage and read by every later one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+from .slugs import Slug
+
+Precision = Literal["year", "month", "day"]
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day; sorts at the start of its span."""
+
+    year: int
+    month: int = 0  # 0: unknown
+    day: int = 0  # 0: unknown
+
+    @property
+    def precision(self) -> Precision:
+        if self.day:
+            return "day"
+        return "month" if self.month else "year"
+
+    def iso(self) -> str:
+        """`2026`, `2026-01` or `2026-01-03`: also valid in a `<time datetime>`."""
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def display(self) -> str:
+        """`January 3, 2026`, `January 2026` or `2026`, in no locale but English."""
+        if self.day:
+            return f"{MONTH_NAMES[self.month - 1]} {self.day}, {self.year}"
+        if self.month:
+            return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+        return str(self.year)
+
+    @classmethod
+    def of(cls, day: date) -> PartialDate:
+        return cls(day.year, day.month, day.day)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    outlet: str
+    url: str | None
+    title: str | None
+    date: PartialDate | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedEvent:
+    """An `events` item as one briefing wrote it."""
+
+    when: PartialDate
+    text: str  # inline Markdown, as written
+    text_html: str  # rendered inline
+    actors: tuple[str, ...]  # names as written
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    path: Path
+    slug: Slug
+    title: str
+    date: datetime  # aware, in the site timezone
+    updated: datetime | None
+    summary: str  # plain text: the front matter's, else the first paragraph
+    topics: tuple[str, ...]  # names as written
+    actors: tuple[str, ...]
+    location: str | None
+    authors: tuple[str, ...]
+    sources: tuple[Source, ...]
+    events: tuple[ReportedEvent, ...]
+    draft: bool
+    body_html: str
+    # Lines of fields, for errors found after loading (name resolution, duplicates).
+    lines: dict[str, int] = field(compare=False, hash=False)
+
+    @property
+    def day(self) -> PartialDate:
+        return PartialDate.of(self.date.date())
+
+    @property
+    def last_modified(self) -> datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """An actor or topic profile: content/actors/<slug>.md or content/topics/<slug>.md."""
+
+    path: Path
+    slug: Slug
+    name: str
+    aliases: tuple[str, ...]
+    kind: str | None
+    role: str | None
+    body_html: str
+    lines: dict[str, int] = field(compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A plain page such as About: content/pages/<slug>.md."""
+
+    path: Path
+    slug: Slug
+    title: str
+    summary: str
+    body_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A file under content/ copied through unchanged."""
+
+    path: Path  # on disk
+    relative: str  # POSIX path under content/, and so under the output
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything the load stage read, validated."""
+
+    root: Path
+    briefings: tuple[Briefing, ...]
+    actors: tuple[Profile, ...]
+    topics: tuple[Profile, ...]
+    pages: tuple[Page, ...]
+    static_files: tuple[StaticFile, ...]

@@ -1,0 +1,108 @@
+"""The build: load → index → plan → render → write, as one call."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from .config import SiteConfig, load_config
+from .errors import ContentError
+from .index import Site, build_site
+from .load import load_corpus
+from .output import write_site
+from .plan import (
+    Asset,
+    CopiedFile,
+    GeneratedFile,
+    Output,
+    PlannedPage,
+    asset_paths,
+    plan_pages,
+)
+from .render import BUNDLED_TEMPLATES, make_environment, render_page
+from .urls import Urls
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    content: Path
+    output: Path
+    config_file: Path | None = None  # default: site.yaml beside content/
+    templates: Path | None = None  # default: templates/ beside content/, else the bundled theme
+    drafts: bool = False
+    future: bool = False
+    base_url: str | None = None
+    now: datetime | None = None  # what "future" is measured against; default: the clock
+
+    @property
+    def site_root(self) -> Path:
+        return self.content.absolute().parent
+
+    def resolved_config_file(self) -> Path:
+        return self.config_file or self.site_root / "site.yaml"
+
+    def resolved_templates(self) -> Path:
+        if self.templates:
+            return self.templates
+        local = self.site_root / "templates"
+        return local if local.is_dir() else BUNDLED_TEMPLATES
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    files_written: int
+    pages: int
+    seconds: float
+    site: Site
+    warnings: tuple[ContentError, ...]
+
+
+def load_assets(templates: Path) -> tuple[Asset, ...]:
+    folder = templates / "assets"
+    if not folder.is_dir():
+        return ()
+    return tuple(Asset(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file())
+
+
+def prepare(
+    options: BuildOptions,
+) -> tuple[SiteConfig, Site, Urls, tuple[Output, ...], Path]:
+    """Everything up to rendering; raises ContentErrors with every content error found."""
+    config = load_config(options.resolved_config_file())
+    if options.base_url:
+        config = config.with_base_url(options.base_url)
+    corpus = load_corpus(options.content, config)
+    now = options.now or datetime.now(UTC)
+    site = build_site(
+        corpus,
+        config,
+        now,
+        include_drafts=options.drafts,
+        include_future=options.future,
+    )
+    templates = options.resolved_templates()
+    assets = load_assets(templates)
+    urls = Urls(config, asset_paths(assets))
+    return config, site, urls, plan_pages(site, urls, assets), templates
+
+
+def build(options: BuildOptions) -> BuildReport:
+    started = time.perf_counter()
+    config, site, urls, outputs, templates = prepare(options)
+    env = make_environment(templates, config, urls)
+
+    def rendered() -> Iterator[tuple[PurePosixPath, bytes | Path]]:
+        for output in outputs:
+            if isinstance(output, PlannedPage):
+                yield output.file, render_page(env, output)
+            elif isinstance(output, GeneratedFile):
+                yield output.file, output.data
+            elif isinstance(output, CopiedFile):
+                yield output.file, output.source
+
+    written = write_site(options.output, rendered())
+    pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
+    return BuildReport(written, pages, time.perf_counter() - started, site, site.warnings)

@@ -1,0 +1,156 @@
+"""Plan stage: Site → one planned output per path; two outputs on one path is an error."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import ContentError, ContentErrors
+from .index import Site, TermIndex
+from .urls import Urls, output_file
+
+HOME_LATEST = 12
+TOPICS_IN_PLAY = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPage:
+    """A page rendered from a template with finished data."""
+
+    file: PurePosixPath
+    template: str
+    context: Mapping[str, Any] = field(hash=False, compare=False)
+    source: Path | None = None  # the content file it comes from, for errors
+
+
+@dataclass(frozen=True, slots=True)
+class CopiedFile:
+    file: PurePosixPath
+    source: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A theme file from templates/assets, published under a name that carries its hash."""
+
+    name: str
+    data: bytes
+
+    @property
+    def site_path(self) -> str:
+        stem, dot, suffix = self.name.rpartition(".")
+        digest = hashlib.sha256(self.data).hexdigest()[:10]
+        return f"/assets/{stem}.{digest}.{suffix}" if dot else f"/assets/{self.name}.{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedFile:
+    file: PurePosixPath
+    data: bytes
+
+
+Output = PlannedPage | CopiedFile | GeneratedFile
+
+
+def asset_paths(assets: tuple[Asset, ...]) -> dict[str, str]:
+    return {asset.name: asset.site_path for asset in assets}
+
+
+def plan_pages(site: Site, urls: Urls, assets: tuple[Asset, ...]) -> tuple[Output, ...]:
+    """Every output of the site, each on its own path."""
+    page = _page_factory(urls)
+    topics_in_play = sorted(
+        (t for t in site.topics if t.articles),
+        key=lambda t: (
+            -t.articles[0].briefing.date.timestamp(),
+            -len(t.articles),
+            t.term.slug,
+        ),
+    )[:TOPICS_IN_PLAY]
+    outputs: list[Output] = [
+        page(
+            "home",
+            "home.html",
+            latest=site.articles[:HOME_LATEST],
+            topics=topics_in_play,
+        ),
+        page("topics", "terms.html", kind="topic", terms=site.topics, title="Topics"),
+        page("actors", "terms.html", kind="actor", terms=site.actors, title="Actors"),
+        page("chronology", "chronology.html", chronology=site.chronology),
+        page("archive", "archive.html", archive=site.archive),
+        page("404", "404.html"),
+        page("feed", "feed.xml", articles=site.articles[:50]),
+        page("sitemap", "sitemap.xml", site_paths=_sitemap(site, urls)),
+    ]
+    outputs += [page(a, "briefing.html", a.briefing.path, article=a) for a in site.articles]
+    outputs += [page(t, "term.html", _profile_path(t), index=t) for t in (*site.topics, *site.actors)]
+    outputs += [page(p, "page.html", p.path, page=p) for p in site.pages]
+    outputs += [GeneratedFile(output_file(a.site_path), a.data) for a in assets]
+    outputs += [CopiedFile(PurePosixPath(s.relative), s.path) for s in site.static_files]
+    _check_unique(outputs)
+    return tuple(outputs)
+
+
+def _page_factory(urls: Urls):  # type: ignore[no-untyped-def]
+    def page(thing: object, template: str, source: Path | None = None, **context: Any) -> PlannedPage:
+        site_path = urls.path_of(thing)
+        return PlannedPage(
+            output_file(site_path),
+            template,
+            {"page_path": site_path, **context},
+            source,
+        )
+
+    return page
+
+
+def _profile_path(index: TermIndex) -> Path | None:
+    return index.term.profile.path if index.term.profile else None
+
+
+def _sitemap(site: Site, urls: Urls) -> tuple[tuple[str, str | None], ...]:
+    """(absolute URL, lastmod) for every public HTML page; lastmod comes from content."""
+    entries: list[tuple[str, str | None]] = []
+    last = max(a.briefing.last_modified for a in site.articles).date().isoformat() if site.articles else None
+    for fixed in ("home", "topics", "actors", "chronology", "archive"):
+        entries.append((urls.absolute(fixed), last))
+    for article in site.articles:
+        b = article.briefing
+        entries.append((urls.absolute(b), b.last_modified.date().isoformat()))
+    for index in (*site.topics, *site.actors):
+        stamps = [a.briefing.last_modified for a in index.articles]
+        entries.append((urls.absolute(index), max(stamps).date().isoformat() if stamps else None))
+    entries += [(urls.absolute(p), None) for p in site.pages]
+    return tuple(entries)
+
+
+def _check_unique(outputs: list[Output]) -> None:
+    seen: dict[PurePosixPath, Output] = {}
+    errors = []
+    for output in outputs:
+        # Case-insensitive file systems (macOS, Windows, Netlify's CDN) would merge these.
+        key = PurePosixPath(str(output.file).lower())
+        other = seen.setdefault(key, output)
+        if other is not output:
+            errors.append(
+                ContentError(
+                    _source(output) or Path(str(output.file)),
+                    None,
+                    f"this would be published at /{output.file}, where {_describe(other)} already is; "
+                    "change a slug or rename a file",
+                )
+            )
+    if errors:
+        raise ContentErrors(errors)
+
+
+def _source(output: Output) -> Path | None:
+    return output.source if not isinstance(output, GeneratedFile) else None
+
+
+def _describe(output: Output) -> str:
+    source = _source(output)
+    return str(source) if source else f"the site's own /{output.file}"

@@ -1,0 +1,87 @@
+"""Render stage: the one Jinja environment (strict, autoescaped) and page rendering."""
+
+from __future__ import annotations
+
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .errors import ContentError, ContentErrors
+from .model import MONTH_NAMES, PartialDate
+from .plan import PlannedPage
+from .urls import Urls
+
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def long_date(moment: datetime | PartialDate) -> str:
+    """'March 5, 2026', in the site timezone the value already carries; no locale."""
+    if isinstance(moment, PartialDate):
+        return moment.display()
+    return f"{MONTH_NAMES[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def iso_datetime(moment: datetime | PartialDate) -> str:
+    if isinstance(moment, PartialDate):
+        return moment.iso()
+    return moment.isoformat()
+
+
+def iso_day(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
+def make_environment(templates: Path, config: SiteConfig, urls: Urls) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,  # XML feeds too: every text from front matter is escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(long_date=long_date, iso=iso_datetime, iso_day=iso_day)
+    env.globals.update(site=config, url_for=urls.url_for, absolute_url=urls.absolute, markup=Markup)
+    return env
+
+
+def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:
+    """Render one page; a template mistake becomes a ContentError at the template's line."""
+    try:
+        return env.get_template(page.template).render(page.context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise ContentErrors(
+            [
+                ContentError(
+                    Path(exc.filename or page.template),
+                    exc.lineno,
+                    f"template error: {exc.message}",
+                )
+            ]
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ContentErrors(
+            [ContentError(Path(page.template), None, f"template not found: {exc.name}")]
+        ) from None
+    except Exception as exc:  # a runtime error inside a template, reported at its line
+        where = _template_frame(exc)
+        if where is None:
+            raise
+        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+        suffix = f" (rendering {page.source})" if page.source else f" (rendering /{page.file})"
+        raise ContentErrors(
+            [ContentError(Path(where[0]), where[1], f"template error: {message}{suffix}")]
+        ) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost traceback frame that is a template (Jinja rewrites them to the template's file and line)."""
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".json")) and frame.lineno:
+            found = (frame.filename, frame.lineno)
+    return found

@@ -1,0 +1,37 @@
+"""Names to slugs: NFC, transliteration to ASCII, lowercase, hyphens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from anyascii import anyascii
+
+Slug = str
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def normalize_name(name: str) -> str:
+    """The form names are compared in: NFC, single spaces, no outer spaces."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def slugify(name: str) -> Slug:
+    """`Delcy Rodríguez` → `delcy-rodriguez`; `US–Venezuela` → `us-venezuela`.
+
+    Names in other scripts are transliterated (`Владимир` → `vladimir`), so every
+    real name gets a readable slug; a name of only punctuation gets ''.
+    """
+    ascii_text = anyascii(normalize_name(name)).lower()
+    # Apostrophes join a word rather than split it: "O'Neil" → "oneil".
+    ascii_text = re.sub(r"['’`]", "", ascii_text)
+    # Initialisms stay one word: "U.S." → "us", while "St. Louis" → "st-louis".
+    ascii_text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), ascii_text)
+    return _NOT_SLUG.sub("-", ascii_text).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG_PATTERN.match(text))

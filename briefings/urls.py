@@ -1,0 +1,80 @@
+"""The only place that knows output paths and URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+
+from .config import SiteConfig
+from .index import Article, ChronologyEntry, Term, TermIndex
+from .model import Briefing, Page
+
+# Pages with a fixed place; people link to these, so they never move.
+FIXED = {
+    "home": "/",
+    "topics": "/topics/",
+    "actors": "/actors/",
+    "chronology": "/chronology/",
+    "archive": "/archive/",
+    "404": "/404.html",
+    "feed": "/feed.xml",
+    "sitemap": "/sitemap.xml",
+}
+
+
+class Urls:
+    """Site paths ('/briefings/x/'), links under the base path, and absolute URLs."""
+
+    def __init__(self, config: SiteConfig, assets: Mapping[str, str]):
+        self.config = config
+        self.prefix = config.base_path.rstrip("/")  # '' or '/desk'
+        self.assets = assets  # asset name → fingerprinted site path
+
+    def path_of(self, thing: object) -> str:
+        """The site path of a page, as if the site were served at '/'."""
+        if isinstance(thing, Article):
+            thing = thing.briefing
+        if isinstance(thing, TermIndex):
+            thing = thing.term
+        if isinstance(thing, Briefing):
+            day = thing.date
+            return self.config.briefing_url.format(
+                slug=thing.slug,
+                year=f"{day.year:04d}",
+                month=f"{day.month:02d}",
+                day=f"{day.day:02d}",
+            )
+        if isinstance(thing, Term):
+            return f"/{thing.kind}s/{thing.slug}/"
+        if isinstance(thing, Page):
+            return f"/{thing.slug}/"
+        if isinstance(thing, ChronologyEntry):
+            return f"{FIXED['chronology']}#{thing.anchor}"
+        if isinstance(thing, str):
+            if thing.startswith("/"):
+                return thing
+            if thing in FIXED:
+                return FIXED[thing]
+            if thing in self.assets:
+                return self.assets[thing]
+        raise KeyError(f"no URL for {thing!r}")
+
+    def url_for(self, thing: object, absolute: bool = False) -> str:
+        path = self.path_of(thing)
+        if absolute:
+            return self.config.base_url + path[1:]
+        return self.prefix + path
+
+    def absolute(self, thing: object) -> str:
+        return self.url_for(thing, absolute=True)
+
+
+def output_file(site_path: str) -> PurePosixPath:
+    """'/briefings/x/' → briefings/x/index.html; '/feed.xml' → feed.xml."""
+    relative = site_path.split("#", 1)[0].lstrip("/")
+    if not relative or relative.endswith("/"):
+        relative += "index.html"
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or "\\" in relative:
+        raise ValueError(f"unsafe output path {site_path!r}")
+    return path
