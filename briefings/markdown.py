@@ -31,7 +31,7 @@ def renderer(raw_html: bool) -> MarkdownIt:
         MarkdownIt("commonmark", {"html": raw_html, "typographer": True, "xhtmlOut": False})
         .enable(["table", "replacements", "smartquotes"])
         .use(footnote_plugin)
-        .use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+        .use(anchors_plugin, min_level=1, max_level=4, slug_func=_heading_id)
     )
     md.core.ruler.push("demote_headings", _demote_headings)
     md.add_render_rule("footnote_block_open", _footnote_block_open)

@@ -80,14 +80,13 @@ class FieldReader:
         value = self.meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                line = self.line(key) if key in self.meta else self.meta.line
-                self.errors.append(
-                    ContentError(
-                        self.path,
-                        line,
-                        f"{self.name(key)}: required field is missing or empty",
-                    )
-                )
+                if key in self.meta:
+                    message = f"{self.name(key)}: is empty; write a value after '{key}:'"
+                    line = self.line(key)
+                else:
+                    message = f"{self.name(key)}: required field is missing; add a line '{key}: …'"
+                    line = self.meta.line
+                self.errors.append(ContentError(self.path, line, message))
             return None
         return value
 

@@ -1,0 +1,71 @@
+"""Shared helpers: build a site from files in a temp dir, the way a writer would."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from briefings.pipeline import BuildOptions, build
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CONTENT = ROOT / "content"
+# A fixed "now" keeps the example's future/draft rules independent of the clock.
+FIXED_NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+SITE_YAML = """\
+title: Test Desk
+description: A desk for tests.
+base_url: https://desk.example.org/
+language: en
+timezone: America/New_York
+"""
+
+
+class SiteDir:
+    """A throwaway site: site.yaml, content/ and an output folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "_site"
+        (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+        for section in ("briefings", "actors", "topics", "pages"):
+            (self.content / section).mkdir(parents=True, exist_ok=True)
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def briefing(self, name: str, front: str, body: str = "A paragraph of text.\n") -> Path:
+        return self.write(f"briefings/{name}.md", f"---\n{textwrap.dedent(front).strip()}\n---\n{body}")
+
+    def config(self, text: str) -> None:
+        (self.root / "site.yaml").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+    def build(self, **options):
+        options.setdefault("now", FIXED_NOW)
+        return build(BuildOptions(content=self.content, output=self.output, **options))
+
+    def read(self, relative: str) -> str:
+        return (self.output / relative).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteDir:
+    return SiteDir(tmp_path)
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> SiteDir:
+    """A copy of the example desk that a test may change."""
+    shutil.copytree(EXAMPLE_CONTENT, tmp_path / "content")
+    shutil.copy(ROOT / "site.yaml", tmp_path / "site.yaml")
+    copy = SiteDir.__new__(SiteDir)
+    copy.root, copy.content, copy.output = tmp_path, tmp_path / "content", tmp_path / "_site"
+    return copy

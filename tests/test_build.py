@@ -1,0 +1,189 @@
+"""Whole builds through the CLI and the pipeline: what a writer and a maintainer see."""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefings.errors import ContentErrors
+
+from .conftest import ROOT
+
+BRIEFING = """
+title: US and Venezuela agree to restore relations
+date: 2026-03-05T14:00:00-05:00
+topics: [US–Venezuela, Diplomacy]
+actors: [Delcy Rodríguez]
+"""
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cli_builds_and_prints_one_line_summary(site):
+    site.briefing("2026-03-05-relations", BRIEFING)
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 1 briefings into _site:")
+    assert "pages" in result.stdout and result.stdout.strip().endswith("s.")
+    assert (site.output / "briefings/relations/index.html").is_file()
+
+
+def test_cli_reports_every_error_with_file_and_line_and_keeps_the_old_site(site):
+    site.briefing("2026-03-05-relations", BRIEFING)
+    assert run_cli("build", cwd=site.root).returncode == 0
+    before = {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
+    site.briefing("2026-03-06-bad-date", "title: Bad\ndate: March 5, 2026\ntopics: [T]")
+    site.briefing("2026-03-07-no-title", "date: 2026-03-07\ntopics: [T]")
+    site.briefing("2026-03-08-typo", "title: Typo\ndate: 2026-03-08\ntopcis: [T]")
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert "content/briefings/2026-03-06-bad-date.md:3: date: 'March 5, 2026' is not an ISO 8601 date; write 2026-03-05" in lines
+    assert "content/briefings/2026-03-07-no-title.md:2: title: required field is missing; add a line 'title: …'" in lines
+    assert any(
+        line.startswith("content/briefings/2026-03-08-typo.md:4: unknown field 'topcis'; did you mean 'topics'?")
+        for line in lines
+    )
+    after = {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in site.root.iterdir() if p.name.startswith("._site")]
+
+
+def test_two_builds_are_byte_identical(example_copy, tmp_path):
+    first = example_copy.build()
+    copy = tmp_path / "first"
+    example_copy.output.rename(copy)
+    example_copy.build()
+    comparison = filecmp.dircmp(copy, example_copy.output)
+    assert first.files_written > 20
+
+    def differences(cmp: filecmp.dircmp) -> list[str]:
+        found = cmp.left_only + cmp.right_only + cmp.diff_files
+        for sub in cmp.subdirs.values():
+            found += differences(sub)
+        return found
+
+    assert differences(comparison) == []
+    # filecmp compares contents shallowly by stat; check bytes too.
+    for path in copy.rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() == (example_copy.output / path.relative_to(copy)).read_bytes()
+
+
+def test_spellings_with_one_slug_are_one_term_named_by_profile_or_majority(site):
+    site.write("actors/delcy-rodriguez.md", "---\nname: Delcy Rodríguez\naliases: [Delcy Rodriguez]\nkind: person\n---\nInterim president.\n")
+    site.briefing("2026-03-01-a", "title: A\ndate: 2026-03-01\ntopics: [US–Venezuela]\nactors: [Delcy Rodriguez]")
+    site.briefing("2026-03-02-b", "title: B\ndate: 2026-03-02\ntopics: [US-Venezuela]")
+    site.briefing("2026-03-03-c", "title: C\ndate: 2026-03-03\ntopics: [US-Venezuela]")
+    report = site.build()
+    assert [t.term.name for t in report.site.topics] == ["US-Venezuela"]
+    assert [t.term.name for t in report.site.actors] == ["Delcy Rodríguez"]
+    page = site.read("actors/delcy-rodriguez/index.html")
+    assert "<h1>Delcy Rodríguez</h1>" in page and "Interim president." in page
+    assert len(report.site.topics[0].articles) == 3
+
+
+def test_term_without_profile_still_gets_a_page(site):
+    site.briefing("2026-03-01-a", "title: A\ndate: 2026-03-01\ntopics: [Oil]\nactors: [Владимир Путин]")
+    site.build()
+    assert "<h1>Владимир Путин</h1>" in site.read("actors/vladimir-putin/index.html")
+    assert "<h1>Oil</h1>" in site.read("topics/oil/index.html")
+
+
+def test_briefing_page_shows_what_a_reader_needs(site):
+    site.briefing(
+        "2026-03-05-relations",
+        BRIEFING
+        + """updated: 2026-03-06
+location: Caracas
+authors: [Americas desk]
+sources:
+  - {outlet: Fox News Digital, title: "Restored ties", url: "https://example.com/a", date: 2026-03-05}
+""",
+        "First paragraph is the summary.\n\nMore text.\n",
+    )
+    site.build()
+    page = site.read("briefings/relations/index.html")
+    assert '<time datetime="2026-03-05T14:00:00-05:00">March 5, 2026</time>' in page
+    assert '<time datetime="2026-03-06T00:00:00-05:00">March 6, 2026</time>' in page
+    assert "Caracas" in page and "By Americas desk" in page
+    assert '<p class="summary">First paragraph is the summary.</p>' in page
+    assert '<a href="/actors/delcy-rodriguez/">Delcy Rodríguez</a>' in page
+    assert '<a href="/topics/diplomacy/">Diplomacy</a>' in page
+    assert '<a href="https://example.com/a" rel="noopener">Restored ties</a></cite>, Fox News Digital' in page
+    assert page.count("<h1") == 1 and '<html lang="en">' in page
+
+
+def test_dates_are_shown_in_the_site_timezone(site):
+    site.briefing("a", "title: Late\ndate: 2026-03-06T02:00:00Z\ntopics: [T]")
+    site.build()
+    # 02:00 UTC is still March 5 in New York.
+    assert '<time datetime="2026-03-05T21:00:00-05:00">March 5, 2026</time>' in site.read("briefings/a/index.html")
+
+
+def test_briefing_url_pattern_from_site_yaml(site):
+    site.config("title: D\nbase_url: https://d.example/\nbriefing_url: /{year}/{month}/{day}/{slug}/\n")
+    site.briefing("2026-03-05-relations", BRIEFING)
+    site.build()
+    assert (site.output / "2026/03/05/relations/index.html").is_file()
+    assert 'href="/2026/03/05/relations/"' in site.read("index.html")
+
+
+def test_site_under_a_sub_path_links_under_it(site):
+    site.briefing("2026-03-05-relations", BRIEFING)
+    site.build(base_url="https://example.org/desk/")
+    home = site.read("index.html")
+    assert 'href="/desk/briefings/relations/"' in home
+    assert 'href="/desk/assets/style.' in home
+    assert '<link rel="canonical" href="https://example.org/desk/">' in home
+    assert 'href="/briefings/' not in home
+
+
+def test_markdown_features_and_unsafe_links(site):
+    site.briefing(
+        "a",
+        "title: A\ndate: 2026-03-05\ntopics: [T]",
+        '# Top\n\n"Quoted" text[^1] and [bad](javascript:alert(1)) <b>raw</b>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: A note.\n',
+    )
+    site.build()
+    page = site.read("briefings/a/index.html")
+    assert page.count("<h1") == 1 and '<h2 id="top">Top</h2>' in page
+    assert "“Quoted”" in page and "<table>" in page
+    assert 'id="fn-a-1"' in page
+    assert 'href="javascript:' not in page
+    assert "&lt;b&gt;raw&lt;/b&gt;" in page
+
+
+def test_raw_html_only_when_site_yaml_allows_it(site):
+    site.config("title: D\nmarkdown: {raw_html: true}\n")
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", "<b>raw</b>\n")
+    site.build()
+    assert "<b>raw</b>" in site.read("briefings/a/index.html")
+
+
+def test_two_briefings_with_one_slug_name_both_files(site):
+    site.briefing("2026-03-05-same", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    site.briefing("2026-03-06-same", "title: B\ndate: 2026-03-06\ntopics: [T]")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert "2026-03-05-same.md" in error.message and error.path.name == "2026-03-06-same.md"
+
+
+def test_static_files_are_copied_and_pages_get_their_own_address(site):
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    site.write("pages/about.md", "---\ntitle: About us\n---\nWho we are.\n")
+    (site.content / "images").mkdir()
+    (site.content / "images/map.png").write_bytes(b"\x89PNG fake")
+    site.build()
+    assert "<h1>About us</h1>" in site.read("about/index.html")
+    assert (site.output / "images/map.png").read_bytes() == b"\x89PNG fake"
