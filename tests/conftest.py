@@ -69,3 +69,33 @@ def example_copy(tmp_path: Path) -> SiteDir:
     copy = SiteDir.__new__(SiteDir)
     copy.root, copy.content, copy.output = tmp_path, tmp_path / "content", tmp_path / "_site"
     return copy
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium, never a downloaded build; the flags keep it off the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian chromium driven by Playwright; fails in CI when missing, skips elsewhere."""
+    import os
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing: scripts/test.sh installs it")
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
