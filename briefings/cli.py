@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import time
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -58,13 +60,22 @@ def main() -> None:
     metavar="URL",
     help="Absolute URL the site is served from (overrides site.yaml), e.g. https://example.org/desk/.",
 )
-def build_command(content: Path, output: Path, drafts: bool, future: bool, base_url: str | None) -> None:
+@click.option(
+    "--noindex",
+    is_flag=True,
+    help="Ask search engines not to index any page (for previews and branch builds).",
+)
+def build_command(
+    content: Path, output: Path, drafts: bool, future: bool, base_url: str | None, noindex: bool
+) -> None:
     """Build the site from CONTENT into OUTPUT.
 
     Exits 1 on any content error, after printing every error as path:line: message;
     the previous OUTPUT folder is then left exactly as it was.
     """
-    options = BuildOptions(content=content, output=output, drafts=drafts, future=future, base_url=base_url)
+    options = BuildOptions(
+        content=content, output=output, drafts=drafts, future=future, base_url=base_url, noindex=noindex
+    )
     try:
         report = build(options)
     except ContentErrors as exc:
@@ -93,3 +104,139 @@ def build_command(content: Path, output: Path, drafts: bool, future: bool, base_
         f"Built {len(site.articles)} briefings into {output}: {report.pages} pages, "
         f"{report.files_written} files in {report.seconds:.2f}s{extra}{raw}."
     )
+
+
+@main.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 shows drafts to your whole network.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--no-drafts", is_flag=True, help="Preview as published: leave out drafts and scheduled briefings."
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in your web browser.")
+@click.option(
+    "--content",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("content"),
+    show_default=True,
+    help="Folder holding briefings/, actors/, topics/ and pages/.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("_preview"),
+    show_default=True,
+    help="Folder the preview is built into (kept apart from _site, since it holds drafts).",
+)
+def serve_command(
+    host: str, port: int, no_drafts: bool, open_browser: bool, content: Path, output: Path
+) -> None:
+    """Preview the site while you write: rebuild on every save and reload open pages.
+
+    Watches CONTENT, the templates and site.yaml. Drafts and scheduled briefings are shown
+    with a banner unless --no-drafts. When a save breaks the build, the last good site stays
+    up and the page shows the errors until you fix them. Ctrl-C stops.
+    """
+    from .pipeline import BuildOptions
+    from .serve import preview_options, serve
+
+    options = preview_options(BuildOptions(content=content, output=output), drafts=not no_drafts)
+    watched = (content, options.resolved_templates(), options.resolved_config_file())
+    if host in ("0.0.0.0", "::"):
+        click.echo(
+            click.style(
+                f"Warning: listening on {host}: anyone on your network can read the drafts.", fg="yellow"
+            ),
+            err=True,
+        )
+
+    def report(result, problems, seconds) -> None:  # type: ignore[no-untyped-def]
+        stamp = time.strftime("%H:%M:%S")
+        if result is None:
+            _print_problems(problems)
+            click.echo(
+                click.style(
+                    f"[{stamp}] Build failed ({len(problems)} error(s)); still serving the last good site.",
+                    fg="red",
+                ),
+                err=True,
+            )
+            return
+        _print_problems(problems)
+        click.echo(
+            f"[{stamp}] Built {len(result.site.articles)} briefings, {result.pages} pages in {seconds:.2f}s."
+        )
+
+    def ready(url: str) -> None:
+        click.echo(click.style(f"Serving {output} at {url}", bold=True) + "  (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    serve(options, host, port, watched, report, ready)
+    click.echo("Stopped.")
+
+
+@main.command("new")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--topic", "topics", multiple=True, metavar="T", help="A topic (repeatable).")
+@click.option("--actor", "actors", multiple=True, metavar="A", help="An actor (repeatable).")
+@click.option("--date", "when", metavar="ISO", help="Date and time (default: now, in the site timezone).")
+@click.option(
+    "--content", type=click.Path(path_type=Path, file_okay=False), default=Path("content"), show_default=True
+)
+def new_command(
+    words: tuple[str, ...], topics: tuple[str, ...], actors: tuple[str, ...], when: str | None, content: Path
+) -> None:
+    """Start a briefing, or a profile, with complete front matter.
+
+    \b
+      python build.py new "US and Venezuela restore relations" --topic US–Venezuela --actor "Delcy Rodríguez"
+      python build.py new actor "Delcy Rodríguez"
+      python build.py new topic "Critical minerals"
+
+    Briefings start as drafts dated now; names that match a profile (or an alias) are written
+    as the profile's name. Never overwrites a file.
+    """
+    from datetime import datetime
+
+    from .config import load_config
+    from .pipeline import BuildOptions
+    from .scaffold import new_briefing, new_profile
+
+    options = BuildOptions(content=content, output=Path("_site"))
+    try:
+        config = load_config(options.resolved_config_file())
+        if len(words) == 2 and words[0] in ("actor", "topic"):
+            path = new_profile(content, config, words[0] + "s", words[1])
+        else:
+            moment = datetime.now(UTC)
+            if when:
+                try:
+                    moment = datetime.fromisoformat(when)
+                except ValueError:
+                    raise click.BadParameter(
+                        f"{when!r} is not an ISO 8601 date, e.g. 2026-03-05T14:00", param_hint="--date"
+                    ) from None
+                if moment.tzinfo is None:
+                    moment = moment.replace(tzinfo=config.zone)
+            path = new_briefing(content, config, " ".join(words), topics, actors, moment)
+    except ContentErrors as exc:
+        _print_problems(exc.errors)
+        sys.exit(1)
+    except FileExistsError as exc:
+        message = str(exc) if exc.filename is None else f"{exc.filename} already exists; not overwriting it"
+        click.echo(click.style(message, fg="red"), err=True)
+        sys.exit(1)
+    click.echo(path)

@@ -75,6 +75,7 @@ class Article:
     actors: tuple[Term, ...]
     events: tuple[ChronologyEntry, ...]
     related: tuple[Briefing, ...]
+    scheduled: bool = False  # dated after the build's "now": shown only with --future
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ def build_site(
             actors=resolve(b.actors, actors),
             events=tuple(reported[b.slug]),
             related=related[b.slug],
+            scheduled=b.date > now,
         )
         for b in reversed(oldest_first)
     )

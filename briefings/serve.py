@@ -1,0 +1,273 @@
+"""Live preview: rebuild on save, serve the output folder only, reload every open tab.
+
+The only module that imports livereload. Its own watcher drops changes that come within
+a few seconds of the last reload, so we watch and debounce ourselves, and tell its
+websocket clients to reload only after a rebuild has finished and been swapped in.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+
+from .errors import ContentError, ContentErrors
+from .output import UnsafePath
+from .pipeline import BuildOptions, BuildReport, build
+
+POLL_SECONDS = 0.1
+# A burst of saves (an editor writing several files, `git checkout`) settles within this.
+QUIET_SECONDS = 0.15
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def snapshot(paths: tuple[Path, ...]) -> Snapshot:
+    """mtime and size of every file under `paths`: cheap enough to poll."""
+    found: Snapshot = {}
+    for root in paths:
+        if root.is_file():
+            stat = root.stat()
+            found[str(root)] = (stat.st_mtime_ns, stat.st_size)
+            continue
+        stack = [root]
+        while stack:
+            try:
+                entries = list(os.scandir(stack.pop()))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue  # editor swap files, .git
+                if entry.is_dir():
+                    stack.append(Path(entry.path))
+                else:
+                    try:
+                        stat = entry.stat()
+                    except FileNotFoundError:
+                        continue
+                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+@dataclass
+class PreviewState:
+    """What the browser asks about: which build it sees, and the errors of the last try."""
+
+    generation: int = 0  # bumps after every successful build is swapped in
+    attempt: int = 0  # bumps after every build, good or bad
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def as_json(self) -> str:
+        with self.lock:
+            return json.dumps({"generation": self.generation, "attempt": self.attempt, "errors": self.errors})
+
+
+class Preview:
+    """Builds, watches, and rebuilds; `on_change` is called after each build attempt."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        watched: tuple[Path, ...],
+        report: Callable[[BuildReport | None, tuple[ContentError, ...], float], None],
+    ):
+        self.options = options
+        self.watched = watched
+        self.report = report
+        self.state = PreviewState()
+        self.stop = threading.Event()
+        self.on_change: Callable[[], None] = lambda: None
+        self.thread = threading.Thread(target=self._watch, name="briefings-watch", daemon=True)
+
+    def rebuild(self) -> None:
+        started = time.perf_counter()
+        result: BuildReport | None = None
+        problems: tuple[ContentError, ...] = ()
+        try:
+            result = build(self.options)
+            problems = result.warnings
+        except ContentErrors as exc:
+            problems = exc.errors
+        except UnsafePath as exc:
+            problems = (ContentError(self.options.output, None, str(exc)),)
+        seconds = time.perf_counter() - started
+        with self.state.lock:
+            self.state.attempt += 1
+            if result is not None:
+                self.state.generation += 1
+                self.state.errors = []
+            else:
+                self.state.errors = [p.format(Path.cwd()) for p in problems]
+        self.report(result, problems, seconds)
+        self.on_change()
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _watch(self) -> None:
+        seen = snapshot(self.watched)
+        while not self.stop.wait(POLL_SECONDS):
+            current = snapshot(self.watched)
+            if current == seen:
+                continue
+            # Wait for the burst to settle, so many saves give one rebuild.
+            while not self.stop.wait(QUIET_SECONDS):
+                settled = snapshot(self.watched)
+                if settled == current:
+                    break
+                current = settled
+            if self.stop.is_set():
+                return
+            seen = current
+            self.rebuild()
+
+    def close(self) -> None:
+        """Stop watching; wait for a build in progress so no temp folder is left behind."""
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=60)
+        output = self.options.output.absolute()
+        for leftover in output.parent.glob(f".{output.name}.new-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+# -- HTTP ------------------------------------------------------------------
+
+
+def host_allowed(host_header: str, bound: str) -> bool:
+    """Only the bound host and loopback names: a DNS-rebinding page cannot read drafts."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        host = host[1 : host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if host in LOOPBACK_NAMES or host == bound.lower():
+        return True
+    if bound in ("0.0.0.0", "::"):
+        # Bound to every interface: any address literal is fine, names are not.
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+class _Guarded:
+    bound_host = "127.0.0.1"
+
+    def prepare(self) -> None:  # type: ignore[misc]
+        if not host_allowed(self.request.host or "", self.bound_host):  # type: ignore[attr-defined]
+            raise web.HTTPError(403, "Host not allowed")
+
+
+def make_app(preview: Preview, host: str) -> web.Application:
+    output = str(preview.options.output.absolute())
+    overlay_js = (Path(__file__).parent / "preview_overlay.js").read_bytes()
+
+    class Guard(_Guarded):
+        bound_host = host
+
+    class SiteFiles(Guard, web.StaticFileHandler):
+        def set_extra_headers(self, path: str) -> None:
+            self.set_header("Cache-Control", "no-store")
+
+        def write_error(self, status_code: int, **kwargs: object) -> None:
+            page = Path(output) / "404.html"
+            if status_code == 404 and page.is_file():
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(page.read_bytes())
+            else:
+                super().write_error(status_code, **kwargs)
+
+    class Reload(Guard, LiveReloadHandler):
+        pass
+
+    class ReloadScript(Guard, LiveReloadJSHandler):
+        pass
+
+    class Status(Guard, web.RequestHandler):
+        def get(self) -> None:
+            self.set_header("Content-Type", "application/json")
+            self.set_header("Cache-Control", "no-store")
+            self.write(preview.state.as_json())
+
+    class Overlay(Guard, web.RequestHandler):
+        def get(self) -> None:
+            self.set_header("Content-Type", "application/javascript")
+            self.set_header("Cache-Control", "no-store")
+            self.write(overlay_js)
+
+    class Inject(web.OutputTransform):
+        """Adds the reload client and the error overlay to every HTML page, in the preview only."""
+
+        def transform_first_chunk(self, status_code, headers, chunk, finishing):  # type: ignore[no-untyped-def]
+            if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
+                script = (
+                    f'<script src="/livereload.js?port={app.settings["preview_port"]}"></script>'
+                    f'<script src="/_briefings/overlay.js" data-generation="{preview.state.generation}"></script>'
+                ).encode()
+                chunk = chunk.replace(b"</head>", script + b"</head>", 1)
+                if "Content-Length" in headers:
+                    headers["Content-Length"] = str(len(chunk))
+            return status_code, headers, chunk
+
+    app = web.Application(
+        [
+            (r"/livereload", Reload),
+            (r"/livereload.js", ReloadScript),
+            (r"/_briefings/status.json", Status),
+            (r"/_briefings/overlay.js", Overlay),
+            (r"/(.*)", SiteFiles, {"path": output, "default_filename": "index.html"}),
+        ],
+        transforms=[Inject],
+    )
+    return app
+
+
+def serve(
+    options: BuildOptions,
+    host: str,
+    port: int,
+    watched: tuple[Path, ...],
+    report: Callable[[BuildReport | None, tuple[ContentError, ...], float], None],
+    ready: Callable[[str], None] = lambda url: None,
+) -> None:
+    """Build once, then serve and rebuild on every change until Ctrl-C."""
+    preview = Preview(options, watched, report)
+    preview.rebuild()
+    loop = ioloop.IOLoop.current()
+
+    def reload_browsers() -> None:
+        LiveReloadHandler.reload_waiters("index.html")
+
+    preview.on_change = lambda: loop.add_callback(reload_browsers)
+    app = make_app(preview, host)
+    server = app.listen(port, address=host)
+    actual_port = next(iter(server._sockets.values())).getsockname()[1]  # port 0 → the one given
+    app.settings["preview_port"] = actual_port
+    preview.start()
+    ready(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{actual_port}/")
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        preview.close()
+
+
+def preview_options(options: BuildOptions, drafts: bool) -> BuildOptions:
+    return replace(options, drafts=drafts, future=drafts)

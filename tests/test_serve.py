@@ -1,0 +1,151 @@
+"""The writer's loop in a real browser: `serve` rebuilds on save and every open page follows."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+
+from briefings.serve import host_allowed
+
+from .conftest import ROOT
+
+BRIEFING = "content/briefings/2026-03-05-us-and-venezuela-agree-to-restore-relations.md"
+PAGE = "briefings/us-and-venezuela-agree-to-restore-relations/"
+WAIT_MS = 15_000  # generous for a slow CI machine; a missed reload still fails
+
+
+@pytest.fixture
+def preview(example_copy):
+    """`python build.py serve --port 0` on a copy of the example desk; yields (site, base URL)."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
+        cwd=example_copy.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = None
+    for line in process.stdout:
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+        if match:
+            url = match.group(1)
+            break
+    assert url, process.stderr.read() if process.poll() is not None else "serve printed no address"
+    yield example_copy, url, process
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+def edit(site, relative: str, old: str, new: str) -> None:
+    path = site.root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_saves_reach_the_open_page(preview, browser):
+    from playwright.sync_api import expect
+
+    site, url, _ = preview
+    page = browser.new_page()
+    with page.expect_websocket() as socket:
+        page.goto(url + PAGE)
+    assert socket.value.url.endswith("/livereload")  # the livereload client connected
+    heading = page.locator("h1")
+    overlay = page.locator("#briefings-build-errors")
+    old_title = heading.inner_text()
+
+    # 1. A new title on disk shows without touching the browser.
+    edit(site, BRIEFING, "title: ", "title: Edited live — ")
+    expect(heading).to_contain_text("Edited live — ", timeout=WAIT_MS)
+
+    # 2. A broken date: the overlay names the file and line; the page stays readable.
+    edit(site, BRIEFING, "date: 2026-03-05", "date: March 5, 2026")
+    expect(overlay).to_be_visible(timeout=WAIT_MS)
+    expect(overlay).to_contain_text("2026-03-05-us-and-venezuela-agree-to-restore-relations.md:3:")
+    expect(overlay).to_contain_text("not an ISO 8601 date")
+    expect(heading).to_contain_text("Edited live — ")
+
+    # 3. Fixed: the overlay goes and the fix shows.
+    edit(site, BRIEFING, "date: March 5, 2026", "date: 2026-03-05")
+    edit(site, BRIEFING, "Edited live — ", "Fixed — ")
+    expect(overlay).to_have_count(0, timeout=WAIT_MS)
+    expect(heading).to_contain_text("Fixed — ", timeout=WAIT_MS)
+    assert old_title in heading.inner_text()
+
+    # 4. A new briefing with a new topic: the home page lists it and the topic page exists.
+    page.goto(url)
+    (site.content / "briefings/2026-03-07-oil-licences.md").write_text(
+        "---\ntitle: Questions over oil licences\ndate: 2026-03-07\ntopics: [Oil licences]\n---\nText.\n",
+        encoding="utf-8",
+    )
+    expect(page.locator(".latest")).to_contain_text("Questions over oil licences", timeout=WAIT_MS)
+    page.goto(url + "topics/oil-licences/")
+    expect(heading).to_have_text("Oil licences")
+
+    # 5. Two saves within a second: the page ends with the second.
+    page.goto(url + PAGE)
+    edit(site, BRIEFING, "Fixed — ", "First save — ")
+    page.wait_for_timeout(300)
+    edit(site, BRIEFING, "First save — ", "Second save — ")
+    expect(heading).to_contain_text("Second save — ", timeout=WAIT_MS)
+    page.wait_for_timeout(1500)  # and stays there: no late reload to an older build
+    expect(heading).to_contain_text("Second save — ")
+
+
+def test_drafts_show_with_a_banner_in_preview(preview, browser):
+    from playwright.sync_api import expect
+
+    site, url, _ = preview
+    page = browser.new_page()
+    page.goto(url)
+    (site.content / "briefings/2026-03-08-embargoed.md").write_text(
+        "---\ntitle: Embargoed piece\ndate: 2026-03-08\ndraft: true\ntopics: [US–Venezuela]\n---\nText.\n",
+        encoding="utf-8",
+    )
+    expect(page.locator(".latest")).to_contain_text("Embargoed piece", timeout=WAIT_MS)
+    page.goto(url + "briefings/embargoed/")
+    expect(page.locator(".banner")).to_contain_text("Draft")
+
+
+def test_foreign_host_header_is_refused(preview):
+    _, url, _ = preview
+    request = urllib.request.Request(url, headers={"Host": "attacker.example:8000"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
+    with urllib.request.urlopen(url, timeout=10) as ok:
+        assert ok.status == 200
+
+
+def test_ctrl_c_stops_cleanly_and_leaves_no_temp_folder(preview):
+    site, _, process = preview
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    assert (site.root / "_preview" / "index.html").is_file()
+    assert [p.name for p in site.root.iterdir() if ".new-" in p.name or ".old-" in p.name] == []
+
+
+@pytest.mark.parametrize(
+    ("host", "bound", "allowed"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1", True),
+        ("localhost:8000", "127.0.0.1", True),
+        ("[::1]:8000", "127.0.0.1", True),
+        ("evil.example", "127.0.0.1", False),
+        ("127.0.0.1.evil.example:8000", "127.0.0.1", False),
+        ("192.168.1.20:8000", "0.0.0.0", True),
+        ("rebind.evil.example:8000", "0.0.0.0", False),
+    ],
+)
+def test_host_check(host, bound, allowed):
+    assert host_allowed(host, bound) is allowed
