@@ -11,6 +11,7 @@ import ipaddress
 import json
 import os
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -246,27 +247,36 @@ def serve(
     ready: Callable[[str], None] = lambda url: None,
 ) -> None:
     """Build once, then serve and rebuild on every change until Ctrl-C."""
-    preview = Preview(options, watched, report)
-    preview.rebuild()
     loop = ioloop.IOLoop.current()
 
-    def reload_browsers() -> None:
-        LiveReloadHandler.reload_waiters("index.html")
+    # Ctrl-C (or a TERM from a process manager) stops the loop between two events, so a
+    # build in progress finishes and swaps or cleans up its temp folder; never mid-write.
+    def request_stop(signum: int, frame: object) -> None:
+        loop.add_callback_from_signal(loop.stop)
 
-    preview.on_change = lambda: loop.add_callback(reload_browsers)
-    app = make_app(preview, host)
-    server = app.listen(port, address=host)
-    actual_port = next(iter(server._sockets.values())).getsockname()[1]  # port 0 → the one given
-    app.settings["preview_port"] = actual_port
-    preview.start()
-    ready(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{actual_port}/")
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    preview = Preview(options, watched, report)
+    server = None
     try:
+        preview.rebuild()
+
+        def reload_browsers() -> None:
+            LiveReloadHandler.reload_waiters("index.html")
+
+        preview.on_change = lambda: loop.add_callback(reload_browsers)
+        app = make_app(preview, host)
+        server = app.listen(port, address=host)
+        actual_port = next(iter(server._sockets.values())).getsockname()[1]  # port 0 → the one given
+        app.settings["preview_port"] = actual_port
+        preview.start()
+        ready(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{actual_port}/")
         loop.start()
-    except KeyboardInterrupt:
-        pass
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
         preview.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def preview_options(options: BuildOptions, drafts: bool) -> BuildOptions:
