@@ -36,6 +36,7 @@ class BuildOptions:
     future: bool = False
     base_url: str | None = None
     now: datetime | None = None  # what "future" is measured against; default: the clock
+    noindex: bool = False  # previews: ask search engines not to index any page
 
     @property
     def site_root(self) -> Path:
@@ -86,13 +87,13 @@ def prepare(
     templates = options.resolved_templates()
     assets = load_assets(templates)
     urls = Urls(config, asset_paths(assets))
-    return config, site, urls, plan_pages(site, urls, assets), templates
+    return config, site, urls, plan_pages(site, urls, assets, noindex=options.noindex), templates
 
 
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     config, site, urls, outputs, templates = prepare(options)
-    env = make_environment(templates, config, urls)
+    env = make_environment(templates, config, urls, noindex=options.noindex)
 
     def rendered() -> Iterator[tuple[PurePosixPath, bytes | Path]]:
         for output in outputs:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import exports, jsonld
 from .errors import ContentError, ContentErrors
 from .index import Site, TermIndex
-from .urls import Urls, output_file
+from .urls import FeedOf, Urls, output_file
 
 HOME_LATEST = 12
 TOPICS_IN_PLAY = 8
@@ -59,9 +60,12 @@ def asset_paths(assets: tuple[Asset, ...]) -> dict[str, str]:
     return {asset.name: asset.site_path for asset in assets}
 
 
-def plan_pages(site: Site, urls: Urls, assets: tuple[Asset, ...]) -> tuple[Output, ...]:
-    """Every output of the site, each on its own path."""
+def plan_pages(
+    site: Site, urls: Urls, assets: tuple[Asset, ...], noindex: bool = False
+) -> tuple[Output, ...]:
+    """Every output of the site, each on its own path; `noindex` asks search engines to stay away (previews)."""
     page = _page_factory(urls)
+    config = site.config
     topics_in_play = sorted(
         (t for t in site.topics if t.articles),
         key=lambda t: (
@@ -76,17 +80,62 @@ def plan_pages(site: Site, urls: Urls, assets: tuple[Asset, ...]) -> tuple[Outpu
             "home.html",
             latest=site.articles[:HOME_LATEST],
             topics=topics_in_play,
+            structured_data=jsonld.website(config, urls),
         ),
         page("topics", "terms.html", kind="topic", terms=site.topics, title="Topics"),
         page("actors", "terms.html", kind="actor", terms=site.actors, title="Actors"),
         page("chronology", "chronology.html", chronology=site.chronology),
         page("archive", "archive.html", archive=site.archive),
         page("404", "404.html"),
-        page("feed", "feed.xml", articles=site.articles[:50]),
+        page(
+            "feed",
+            "feed.xml",
+            feed_title=config.title,
+            subtitle=config.description,
+            alternate="home",
+            articles=site.articles[: exports.FEED_LIMIT],
+        ),
         page("sitemap", "sitemap.xml", site_paths=_sitemap(site, urls)),
+        _generated(urls, "feed_json", exports.json_feed(site, urls)),
+        _generated(urls, "chronology_json", exports.chronology_json(site, urls)),
+        _generated(urls, "chronology_ics", exports.chronology_ics(site, urls)),
+        _generated(urls, "robots", exports.robots_txt(urls)),
+        _generated(urls, "headers", exports.headers_file(urls, noindex)),
     ]
-    outputs += [page(a, "briefing.html", a.briefing.path, article=a) for a in site.articles]
-    outputs += [page(t, "term.html", _profile_path(t), index=t) for t in (*site.topics, *site.actors)]
+    outputs += [
+        page(
+            a,
+            "briefing.html",
+            a.briefing.path,
+            article=a,
+            structured_data=jsonld.news_article(a, config, urls),
+        )
+        for a in site.articles
+    ]
+    terms = (*site.topics, *site.actors)
+    outputs += [
+        page(
+            t,
+            "term.html",
+            _profile_path(t),
+            index=t,
+            feed=FeedOf(t.term),
+            structured_data=jsonld.collection_page(t, config, urls),
+        )
+        for t in terms
+    ]
+    outputs += [
+        page(
+            FeedOf(t.term),
+            "feed.xml",
+            _profile_path(t),
+            feed_title=f"{t.term.name} · {config.title}",
+            subtitle=f"Briefings on {t.term.name} from {config.title}.",
+            alternate=t,
+            articles=t.articles[: exports.FEED_LIMIT],
+        )
+        for t in terms
+    ]
     outputs += [page(p, "page.html", p.path, page=p) for p in site.pages]
     outputs += [GeneratedFile(output_file(a.site_path), a.data) for a in assets]
     outputs += [CopiedFile(PurePosixPath(s.relative), s.path) for s in site.static_files]
@@ -105,6 +154,10 @@ def _page_factory(urls: Urls):  # type: ignore[no-untyped-def]
         )
 
     return page
+
+
+def _generated(urls: Urls, name: str, data: bytes) -> GeneratedFile:
+    return GeneratedFile(output_file(urls.path_of(name)), data)
 
 
 def _profile_path(index: TermIndex) -> Path | None:

@@ -35,7 +35,9 @@ def iso_day(moment: datetime) -> str:
     return moment.date().isoformat()
 
 
-def make_environment(templates: Path, config: SiteConfig, urls: Urls) -> jinja2.Environment:
+def make_environment(
+    templates: Path, config: SiteConfig, urls: Urls, noindex: bool = False
+) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # XML feeds too: every text from front matter is escaped
@@ -45,7 +47,15 @@ def make_environment(templates: Path, config: SiteConfig, urls: Urls) -> jinja2.
         keep_trailing_newline=True,
     )
     env.filters.update(long_date=long_date, iso=iso_datetime, iso_day=iso_day)
-    env.globals.update(site=config, url_for=urls.url_for, absolute_url=urls.absolute, markup=Markup)
+    # JSON-LD in the order it was built, readable (tojson still escapes <, >, & and ').
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    env.globals.update(
+        site=config,
+        url_for=urls.url_for,
+        absolute_url=urls.absolute,
+        markup=Markup,
+        noindex=noindex,
+    )
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .config import SiteConfig
@@ -18,8 +19,20 @@ FIXED = {
     "archive": "/archive/",
     "404": "/404.html",
     "feed": "/feed.xml",
+    "feed_json": "/feed.json",
     "sitemap": "/sitemap.xml",
+    "robots": "/robots.txt",
+    "headers": "/_headers",
+    "chronology_json": "/chronology.json",
+    "chronology_ics": "/chronology.ics",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOf:
+    """The Atom feed of a topic or actor: /topics/<slug>/feed.xml."""
+
+    term: Term
 
 
 class Urls:
@@ -36,6 +49,8 @@ class Urls:
             thing = thing.briefing
         if isinstance(thing, TermIndex):
             thing = thing.term
+        if isinstance(thing, FeedOf):
+            return f"/{thing.term.kind}s/{thing.term.slug}/feed.xml"
         if isinstance(thing, Briefing):
             day = thing.date
             return self.config.briefing_url.format(

@@ -1,0 +1,245 @@
+"""Plan stage helpers (pure): the site as data files — JSON Feed, chronology JSON and iCalendar, robots, headers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+from .index import Article, ChronologyEntry, Site, Term
+from .model import PartialDate
+from .urls import Urls
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+FEED_LIMIT = 50
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+# The site has no script, no inline style and no frame: everything it loads comes from itself,
+# except images a briefing may link from elsewhere over https.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src 'self' https: data:; style-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def _dumps(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """Rendered inline Markdown → the words a reader sees, entities decoded, spaces collapsed."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+# -- JSON Feed 1.1 ---------------------------------------------------------
+
+
+def json_feed(site: Site, urls: Urls) -> bytes:
+    """/feed.json: the newest briefings, as JSON Feed 1.1."""
+    config = site.config
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": config.title,
+        "home_page_url": urls.absolute("home"),
+        "feed_url": urls.absolute("feed_json"),
+    }
+    if config.description:
+        feed["description"] = config.description
+    feed["language"] = config.language
+    feed["authors"] = [{"name": config.title, "url": urls.absolute("home")}]
+    feed["items"] = [_json_feed_item(article, urls) for article in site.articles[:FEED_LIMIT]]
+    return _dumps(feed)
+
+
+def _json_feed_item(article: Article, urls: Urls) -> dict[str, Any]:
+    b = article.briefing
+    item: dict[str, Any] = {
+        "id": urls.absolute(b),
+        "url": urls.absolute(b),
+        "title": b.title,
+        "content_html": b.body_html,
+    }
+    if b.summary:
+        item["summary"] = b.summary
+    item["date_published"] = b.date.isoformat()
+    item["date_modified"] = b.last_modified.isoformat()
+    if b.authors:
+        item["authors"] = [{"name": name} for name in b.authors]
+    if article.topics:
+        item["tags"] = [t.name for t in article.topics]
+    return item
+
+
+# -- the chronology as data ------------------------------------------------
+
+
+def chronology_entries(site: Site) -> tuple[ChronologyEntry, ...]:
+    """Every entry of the chronology, oldest first, as the chronology page lists them."""
+    return tuple(entry for year in site.chronology for month in year.months for entry in month.items)
+
+
+def entry_text(entry: ChronologyEntry) -> str:
+    return plain_text(entry.text_html) if entry.kind == "event" else f"Briefing: {entry.briefings[0].title}"
+
+
+def _term_refs(terms: Iterable[Term], urls: Urls) -> list[dict[str, str]]:
+    return [{"name": t.name, "slug": t.slug, "url": urls.absolute(t)} for t in terms]
+
+
+def chronology_json(site: Site, urls: Urls) -> bytes:
+    """/chronology.json: every dated entry with its precision, words, actors, topics and briefings."""
+    entries = []
+    for entry in chronology_entries(site):
+        entries.append(
+            {
+                "id": entry.anchor,
+                "url": urls.absolute(entry),
+                "kind": entry.kind,
+                "date": entry.when.iso(),
+                "precision": entry.when.precision,
+                "text": entry_text(entry),
+                "text_html": entry.text_html if entry.kind == "event" else None,
+                "actors": _term_refs(entry.actors, urls),
+                "topics": _term_refs(entry.topics, urls),
+                "briefings": [
+                    {
+                        "title": b.title,
+                        "url": urls.absolute(b),
+                        "date_published": b.date.isoformat(),
+                    }
+                    for b in entry.briefings
+                ],
+            }
+        )
+    return _dumps(
+        {
+            "title": f"{site.config.title}: chronology",
+            "home_page_url": urls.absolute("home"),
+            "chronology_url": urls.absolute("chronology"),
+            "language": site.config.language,
+            "entries": entries,
+        }
+    )
+
+
+def _span(when: PartialDate) -> tuple[date, date]:
+    """First day and the day after the last: an all-day event covers what the date is known to."""
+    if when.precision == "day":
+        start = date(when.year, when.month, when.day)
+        return start, date.fromordinal(start.toordinal() + 1)
+    if when.precision == "month":
+        after = date(when.year + 1, 1, 1) if when.month == 12 else date(when.year, when.month + 1, 1)
+        return date(when.year, when.month, 1), after
+    return date(when.year, 1, 1), date(when.year + 1, 1, 1)
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 §3.1: lines of at most 75 octets, continued after CRLF and a space; never inside a character."""
+    out, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > 75:
+            out.append(current)
+            current, size = " ", 1
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def _utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def chronology_ics(site: Site, urls: Urls) -> bytes:
+    """/chronology.ics: one all-day event per chronology entry, stamped from the content, never the clock."""
+    host = urlsplit(site.config.base_url).netloc
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//{_ics_text(site.config.title)}//Chronology//{site.config.language.upper()}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(site.config.title + ': chronology')}",
+    ]
+    for entry in chronology_entries(site):
+        start, end = _span(entry.when)
+        stamp = _utc_stamp(max(b.last_modified for b in entry.briefings))
+        description = _entry_description(entry, urls)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{entry.anchor}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"LAST-MODIFIED:{stamp}",
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{end:%Y%m%d}",
+            f"SUMMARY:{_ics_text(entry_text(entry))}",
+            f"DESCRIPTION:{_ics_text(description)}",
+            f"URL:{urls.absolute(entry)}",
+            "TRANSP:TRANSPARENT",
+        ]
+        if entry.topics:
+            lines.append(f"CATEGORIES:{','.join(_ics_text(t.name) for t in entry.topics)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def _entry_description(entry: ChronologyEntry, urls: Urls) -> str:
+    parts = []
+    if entry.when.precision != "day":
+        parts.append(f"Date known only to the {entry.when.precision}: {entry.when.display()}.")
+    if entry.actors:
+        parts.append("Actors: " + ", ".join(t.name for t in entry.actors) + ".")
+    label = "Reported in" if entry.kind == "event" else "Briefing"
+    parts += [f"{label}: {b.title} {urls.absolute(b)}" for b in entry.briefings]
+    return "\n".join(parts)
+
+
+# -- hosting ---------------------------------------------------------------
+
+
+def robots_txt(urls: Urls) -> bytes:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap')}\n".encode()
+
+
+def headers_file(urls: Urls, noindex: bool) -> bytes:
+    """/_headers for Netlify: safety headers on every path; long caching only where the name carries a hash."""
+    rules = [
+        (
+            "/*",
+            [
+                ("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+                *([("X-Robots-Tag", "noindex")] if noindex else []),
+            ],
+        ),
+        *((path, [("Cache-Control", IMMUTABLE)]) for path in sorted(urls.assets.values())),
+        (urls.path_of("feed_json"), [("Content-Type", "application/feed+json; charset=utf-8")]),
+        (urls.path_of("chronology_json"), [("Content-Type", "application/json; charset=utf-8")]),
+        (urls.path_of("chronology_ics"), [("Content-Type", "text/calendar; charset=utf-8")]),
+    ]
+    text = "".join(
+        path + "\n" + "".join(f"  {name}: {value}\n" for name, value in headers) for path, headers in rules
+    )
+    return text.encode("utf-8")

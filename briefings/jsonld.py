@@ -1,0 +1,107 @@
+"""Plan stage helpers (pure): schema.org descriptions of pages, printed by templates as JSON-LD."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config import SiteConfig
+from .index import Article, Term, TermIndex
+from .model import Source
+from .urls import Urls
+
+CONTEXT = "https://schema.org"
+PERSON_KINDS = {"person", "people", "individual"}
+
+
+def _publisher(config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    return {"@type": "Organization", "name": config.title, "url": urls.absolute("home")}
+
+
+def website(config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    """The home page: the site itself."""
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "WebSite",
+        "name": config.title,
+        "url": urls.absolute("home"),
+        "inLanguage": config.language,
+        "publisher": _publisher(config, urls),
+    }
+    if config.description:
+        data["description"] = config.description
+    return data
+
+
+def term_type(term: Term) -> str:
+    """Actors are people or organizations, by their profile's kind; topics are things."""
+    if term.kind == "topic":
+        return "Thing"
+    kind = (term.profile.kind or "").strip().casefold() if term.profile else ""
+    if not kind:
+        return "Thing"
+    return "Person" if kind in PERSON_KINDS else "Organization"
+
+
+def _term(term: Term, urls: Urls) -> dict[str, Any]:
+    return {"@type": term_type(term), "name": term.name, "url": urls.absolute(term)}
+
+
+def _citation(source: Source) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "CreativeWork", "name": source.title or source.outlet}
+    if source.url:
+        data["url"] = source.url
+    data["publisher"] = {"@type": "Organization", "name": source.outlet}
+    if source.date:
+        data["datePublished"] = source.date.iso()
+    return data
+
+
+def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    """A briefing: headline, dates with their offsets, byline, dateline, topics, actors and sources."""
+    b = article.briefing
+    url = urls.absolute(b)
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "NewsArticle",
+        "headline": b.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": b.date.isoformat(),
+        "dateModified": b.last_modified.isoformat(),
+        "inLanguage": config.language,
+    }
+    if b.summary:
+        data["description"] = b.summary
+    data["author"] = [{"@type": "Person", "name": name} for name in b.authors] or [_publisher(config, urls)]
+    data["publisher"] = _publisher(config, urls)
+    if b.location:
+        data["dateline"] = b.location
+    data["about"] = [_term(t, urls) for t in article.topics]
+    if article.actors:
+        data["mentions"] = [_term(t, urls) for t in article.actors]
+    if b.sources:
+        data["citation"] = [_citation(s) for s in b.sources]
+    data["isPartOf"] = {"@type": "WebSite", "name": config.title, "url": urls.absolute("home")}
+    return data
+
+
+def collection_page(index: TermIndex, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    """A topic or actor page: the briefings about it."""
+    return {
+        "@context": CONTEXT,
+        "@type": "CollectionPage",
+        "name": index.term.name,
+        "url": urls.absolute(index),
+        "inLanguage": config.language,
+        "about": _term(index.term, urls),
+        "isPartOf": {"@type": "WebSite", "name": config.title, "url": urls.absolute("home")},
+        "hasPart": [
+            {
+                "@type": "NewsArticle",
+                "headline": a.briefing.title,
+                "url": urls.absolute(a.briefing),
+                "datePublished": a.briefing.date.isoformat(),
+            }
+            for a in index.articles
+        ],
+    }

@@ -1,0 +1,130 @@
+"""In Debian's chromium: axe-core finds no serious accessibility problem, and the site satisfies its own CSP."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefings.pipeline import BuildOptions, build
+
+from .conftest import EXAMPLE_CONTENT, FIXED_NOW, ROOT
+from .publishing import serve
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = {
+    "home": "",
+    "briefing": "briefings/us-and-venezuela-agree-to-restore-relations/",
+    "topic": "topics/us-venezuela/",
+    "actor": "actors/delcy-rodriguez/",
+    "chronology": "chronology/",
+}
+# Records what the Content-Security-Policy blocks, before any of the page's own code could run.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
+});
+"""
+
+
+def require_axe() -> Path:
+    if AXE.is_file():
+        return AXE
+    if os.environ.get("CI"):
+        pytest.fail("axe-core is missing: .ci/run must install it (npm ci)")
+    pytest.skip("axe-core not installed; run `npm ci`")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    output = tmp_path_factory.mktemp("browser") / "_site"
+    build(BuildOptions(content=EXAMPLE_CONTENT, output=output, now=FIXED_NOW))
+    with serve(output) as url:
+        yield url, output
+
+
+def run_axe(browser, url: str) -> list[dict]:
+    # axe is injected as an inline script: only this test's context may bypass the site's CSP.
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        response = page.goto(url)
+        assert response is not None and response.ok
+        page.add_script_tag(path=str(require_axe()))
+        result = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})",
+        )
+        return result["violations"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_or_critical_accessibility_violation(browser, served, name):
+    url, _ = served
+    violations = run_axe(browser, url + PAGES[name])
+    serious = [
+        f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}×, e.g. {v['nodes'][0]['target']})"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_axe_does_catch_a_serious_violation(browser, served, tmp_path):
+    # The check above is only worth something if axe sees a real mistake in this setup.
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html><head><title>x</title></head><body><main><img src="a.png"></main></body></html>',
+        encoding="utf-8",
+    )
+    with serve(tmp_path) as url:
+        violations = run_axe(browser, url)
+    assert "image-alt" in {v["id"] for v in violations if v["impact"] in ("serious", "critical")}
+
+
+def csp_report(browser, url: str) -> tuple[list[str], dict]:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.add_init_script(WATCH_CSP)
+        messages: list[str] = []
+        page.on("console", lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None)
+        response = page.goto(url)
+        assert response is not None and response.ok
+        page.wait_for_load_state("load")
+        violations = page.evaluate("window.__cspViolations")
+        state = page.evaluate(
+            """() => ({
+                margin: getComputedStyle(document.body).margin,
+                sheets: document.styleSheets.length,
+                jsonld: document.querySelectorAll('script[type="application/ld+json"]').length,
+            })"""
+        )
+        return [*violations, *messages], {**state, "csp": response.headers.get("content-security-policy")}
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_satisfy_the_content_security_policy_they_are_served_with(browser, served, name):
+    url, _ = served
+    violations, state = csp_report(browser, url + PAGES[name])
+    assert state["csp"] and "default-src 'none'" in state["csp"]
+    assert violations == []
+    assert state["sheets"] == 1 and state["margin"] == "0px"  # the stylesheet is allowed and applied
+    if name != "chronology":
+        assert state["jsonld"] == 1  # JSON-LD is data, not script: the policy leaves it alone
+
+
+def test_the_policy_would_catch_an_inline_style(browser, served):
+    url, output = served
+    page = output / "about" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('<main id="main">', '<main id="main" style="color: red">'), encoding="utf-8")
+    try:
+        violations, _ = csp_report(browser, url + "about/")
+    finally:
+        page.write_text(text, encoding="utf-8")
+    assert violations

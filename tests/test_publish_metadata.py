@@ -1,0 +1,139 @@
+"""What search engines and link previews read: canonical URLs, descriptions, Open Graph, JSON-LD, sitemap, robots."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from briefings.pipeline import BuildOptions, build
+
+from .conftest import EXAMPLE_CONTENT, FIXED_NOW
+from .publishing import html_pages, parse_page
+
+BASE = "https://venezuela-desk.netlify.app/"
+WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("meta") / "_site"
+    build(BuildOptions(content=EXAMPLE_CONTENT, output=output, now=FIXED_NOW))
+    return output
+
+
+@pytest.fixture(scope="module")
+def pages(built):
+    return {path: parse_page(file) for path, file in html_pages(built).items()}
+
+
+def only(values: list[str]) -> str:
+    assert len(values) == 1, values
+    return values[0]
+
+
+def test_every_page_has_canonical_description_and_open_graph(pages):
+    assert len(pages) == 25
+    for path, page in pages.items():
+        canonical = only(page.link_rels["canonical"])
+        assert canonical == BASE + path[1:], path
+        description = only(page.meta["description"])
+        assert len(description) > 20, path
+        assert only(page.meta["og:url"]) == canonical
+        assert only(page.meta["og:title"]) == page.text["title"]
+        assert only(page.meta["og:description"]) == description
+        assert only(page.meta["og:site_name"]) == "The Venezuela Desk"
+        expected_type = "article" if path.startswith("/briefings/") else "website"
+        assert only(page.meta["og:type"]) == expected_type, path
+        assert "robots" not in page.meta  # production pages may be indexed
+
+
+def test_briefing_open_graph_carries_dates_and_topics(pages):
+    page = pages["/briefings/burgum-meets-rodriguez-in-caracas/"]
+    assert only(page.meta["article:published_time"]) == "2026-03-04T00:00:00-05:00"
+    assert only(page.meta["article:modified_time"]) == "2026-03-05T00:00:00-05:00"
+    assert page.meta["article:tag"] == ["US–Venezuela", "Critical minerals", "Diplomacy"]
+
+
+def test_every_briefing_describes_itself_as_a_news_article(pages):
+    briefings = {path: page for path, page in pages.items() if path.startswith("/briefings/")}
+    assert len(briefings) == 5
+    for path, page in briefings.items():
+        (data,) = page.json_ld
+        assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+        assert data["headline"] == page.text["h1"]
+        assert data["url"] == data["mainEntityOfPage"] == BASE + path[1:]
+        assert WITH_OFFSET.match(data["datePublished"]) and WITH_OFFSET.match(data["dateModified"])
+        assert data["datePublished"] == only(page.meta["article:published_time"])
+        assert data["dateModified"] == only(page.meta["article:modified_time"])
+        assert data["author"] and all(
+            a["@type"] in ("Person", "Organization") and a["name"] for a in data["author"]
+        )
+        assert data["publisher"] == {"@type": "Organization", "name": "The Venezuela Desk", "url": BASE}
+        assert [t["name"] for t in data["about"]] == page.meta["article:tag"]
+        assert all(t["url"].startswith(BASE + "topics/") for t in data["about"])
+        assert data["mentions"]
+        for actor in data["mentions"]:
+            assert actor["@type"] in ("Person", "Organization") and actor["url"].startswith(BASE + "actors/")
+        assert data["citation"] and all(c["@type"] == "CreativeWork" and c["name"] for c in data["citation"])
+
+
+def test_news_article_details_come_from_the_briefing(pages):
+    (data,) = pages["/briefings/us-and-venezuela-agree-to-restore-relations/"].json_ld
+    mentions = {m["name"]: m["@type"] for m in data["mentions"]}
+    assert mentions["Delcy Rodríguez"] == "Person"
+    assert mentions["U.S. Department of State"] == "Organization"
+    (data,) = pages["/briefings/us-forces-seize-maduro-in-caracas/"].json_ld
+    assert data["dateline"] == "Caracas"
+    assert data["author"] == [{"@type": "Person", "name": "Americas desk"}]
+    assert data["citation"] == [
+        {
+            "@type": "CreativeWork",
+            "name": "Fox News Digital",
+            "publisher": {"@type": "Organization", "name": "Fox News Digital"},
+            "datePublished": "2026-03-05",
+        }
+    ]
+
+
+def test_home_is_a_website_and_topic_pages_are_collections(pages):
+    (home,) = pages["/"].json_ld
+    assert home["@type"] == "WebSite" and home["url"] == BASE and home["name"] == "The Venezuela Desk"
+    for path, page in pages.items():
+        if path.startswith("/topics/") and path != "/topics/":
+            (data,) = page.json_ld
+            assert data["@type"] == "CollectionPage" and data["url"] == BASE + path[1:]
+            assert data["about"]["name"] == page.text["h1"]
+            assert {part["url"] for part in data["hasPart"]} <= {
+                BASE + p[1:] for p in pages if p.startswith("/briefings/")
+            }
+    assert pages["/chronology/"].json_ld == []
+
+
+def test_sitemap_lists_every_public_page_with_lastmod_from_content(built, pages):
+    root = ET.parse(built / "sitemap.xml").getroot()
+    urls = {u.find(f"{SITEMAP}loc").text: u.find(f"{SITEMAP}lastmod") for u in root.findall(f"{SITEMAP}url")}
+    public = {BASE + path[1:] for path in pages if path != "/404.html"}
+    assert set(urls) == public
+    lastmod = {loc: (el.text if el is not None else None) for loc, el in urls.items()}
+    assert lastmod[BASE + "briefings/us-forces-seize-maduro-in-caracas/"] == "2026-03-05"
+    assert lastmod[BASE] == "2026-03-06"  # the newest briefing, not the day of the build
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", v) for v in lastmod.values() if v)
+
+
+def test_robots_txt_names_the_sitemap(built):
+    lines = (built / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "User-agent: *" in lines
+    assert f"Sitemap: {BASE}sitemap.xml" in lines
+    assert not any(line.startswith("Disallow: /") and line.strip() != "Disallow:" for line in lines)
+
+
+def test_a_preview_build_asks_search_engines_to_stay_away(tmp_path):
+    output = tmp_path / "_site"
+    build(BuildOptions(content=EXAMPLE_CONTENT, output=output, now=FIXED_NOW, noindex=True))
+    pages = {path: parse_page(file) for path, file in html_pages(output).items()}
+    assert pages and all(page.meta.get("robots") == ["noindex"] for page in pages.values())
+    assert "X-Robots-Tag: noindex" in (output / "_headers").read_text(encoding="utf-8")
