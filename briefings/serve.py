@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.watcher import get_watcher_class
 from tornado import ioloop, web
 
 from .errors import ContentError, ContentErrors
@@ -225,6 +226,8 @@ def make_app(preview: Preview, host: str) -> web.Application:
                     headers["Content-Length"] = str(len(chunk))
             return status_code, headers, chunk
 
+    # reload_waiters() logs the watcher's last path; we do the watching, so give it an idle one.
+    LiveReloadHandler.watcher = get_watcher_class()()
     app = web.Application(
         [
             (r"/livereload", Reload),

@@ -60,6 +60,8 @@ def test_saves_reach_the_open_page(preview, browser):
     with page.expect_websocket() as socket:
         page.goto(url + PAGE)
     assert socket.value.url.endswith("/livereload")  # the livereload client connected
+    pushed: list[str] = []
+    socket.value.on("framereceived", lambda frame: pushed.append(str(frame)))
     heading = page.locator("h1")
     overlay = page.locator("#briefings-build-errors")
     old_title = heading.inner_text()
@@ -67,6 +69,7 @@ def test_saves_reach_the_open_page(preview, browser):
     # 1. A new title on disk shows without touching the browser.
     edit(site, BRIEFING, "title: ", "title: Edited live — ")
     expect(heading).to_contain_text("Edited live — ", timeout=WAIT_MS)
+    assert any('"command": "reload"' in frame for frame in pushed), pushed  # pushed, not polled
 
     # 2. A broken date: the overlay names the file and line; the page stays readable.
     edit(site, BRIEFING, "date: 2026-03-05", "date: March 5, 2026")

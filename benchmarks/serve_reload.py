@@ -1,0 +1,117 @@
+"""Save-to-reload time of `build.py serve`: from writing a briefing to the open page showing it.
+
+    python benchmarks/serve_reload.py                 # the example desk
+    python benchmarks/serve_reload.py --briefings 1000  # a generated archive (benchmarks/generate.py)
+
+Runs serve on a copy of the site, opens a briefing in Debian's chromium (Playwright), then
+changes its title on disk N times and measures, in the browser, when the new title is on
+screen. Prints every sample, the median and the slowest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def prepare_site(briefings: int | None, workdir: Path) -> Path:
+    site = workdir / "site"
+    if briefings:
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks/generate.py"), str(briefings), str(site)], check=True
+        )
+    else:
+        shutil.copytree(ROOT / "content", site / "content")
+        shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    return site
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--briefings", type=int, default=None, help="generate an archive of this size")
+    parser.add_argument("--samples", type=int, default=9)
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = prepare_site(args.briefings, Path(tmp))
+        target = sorted((site / "content/briefings").rglob("*.md"))[
+            len(list((site / "content/briefings").rglob("*.md"))) // 2
+        ]
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
+            cwd=site,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        url = None
+        for line in process.stdout:  # type: ignore[union-attr]
+            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                url = match.group(1)
+                break
+        assert url, "serve did not start"
+        print(
+            f"site: {args.briefings or 'example desk'}; first build and start: {time.perf_counter() - started:.2f}s"
+        )
+        text = target.read_text(encoding="utf-8")
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", target.stem)
+        samples = []
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                page = browser.new_page()
+                page.goto(f"{url}briefings/{slug}/")
+                for n in range(args.samples):
+                    marker = f"Revision {n} "
+                    time.sleep(0.5)  # let the previous reload settle
+                    saved = time.time() * 1000
+                    target.write_text(
+                        re.sub(r"^title: ", f"title: {marker}", text, count=1, flags=re.M), encoding="utf-8"
+                    )
+                    page.wait_for_function(
+                        "m => document.querySelector('h1') && document.querySelector('h1').textContent.includes(m)",
+                        arg=marker,
+                        polling="raf",
+                        timeout=30_000,
+                    )
+                    shown = page.evaluate("Date.now()")
+                    samples.append(shown - saved)
+                browser.close()
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+    print("save-to-reload ms:", " ".join(f"{s:.0f}" for s in samples))
+    print(
+        f"median {statistics.median(samples):.0f} ms, slowest {max(samples):.0f} ms over {len(samples)} saves"
+    )
+
+
+if __name__ == "__main__":
+    main()
