@@ -26,9 +26,10 @@ from .errors import ContentError, ContentErrors
 from .output import UnsafePath
 from .pipeline import BuildOptions, BuildReport, build
 
-POLL_SECONDS = 0.1
-# A burst of saves (an editor writing several files, `git checkout`) settles within this.
-QUIET_SECONDS = 0.15
+POLL_SECONDS = 0.05
+# A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
+# we wait until the files have been still for this long.
+QUIET_SECONDS = 0.08
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 Snapshot = dict[str, tuple[int, int]]
@@ -120,8 +121,12 @@ class Preview:
 
     def _watch(self) -> None:
         seen = snapshot(self.watched)
-        while not self.stop.wait(POLL_SECONDS):
+        interval = POLL_SECONDS
+        while not self.stop.wait(interval):
+            started = time.perf_counter()
             current = snapshot(self.watched)
+            # A huge archive takes a while to stat: never spend more than a third of a core on it.
+            interval = max(POLL_SECONDS, 2 * (time.perf_counter() - started))
             if current == seen:
                 continue
             # Wait for the burst to settle, so many saves give one rebuild.
