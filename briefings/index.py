@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Generic, Literal, TypeVar
 
 from .config import SiteConfig
@@ -389,29 +389,83 @@ def group_by_month(items: Iterable[T], when: Callable[[T], PartialDate]) -> tupl
 def _related(
     oldest_first: Sequence[Briefing], topics: _Terms, actors: _Terms
 ) -> dict[Slug, tuple[Briefing, ...]]:
-    """Briefings sharing the most actors (weight 2) and topics (weight 1), nearest in time first."""
-    keys = {
-        b.slug: (
-            {topics.term_for(n).slug for n in b.topics},
-            {actors.term_for(n).slug for n in b.actors},
-        )
-        for b in oldest_first
-    }
+    """Briefings sharing the most actors (weight 2) and topics (weight 1), nearest in time first.
+
+    Ties in score go to the nearest in time, then to the slug. Each term keeps the set of
+    briefings (by position, oldest first) that name it as the bits of one integer; a
+    briefing's scores against all others are then added up 64 at a time, as binary digits
+    held in a few such integers.
+    """
+    members: dict[tuple[int, Slug], int] = defaultdict(int)
+    weighted: list[list[tuple[int, Slug]]] = []
+    for i, b in enumerate(oldest_first):
+        own = [(1, s) for s in sorted({topics.term_for(n).slug for n in b.topics})]
+        own += [(2, s) for s in sorted({actors.term_for(n).slug for n in b.actors})]
+        for key in own:
+            members[key] |= 1 << i
+        weighted.append(own)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    stamps = [(b.date - epoch) // timedelta(microseconds=1) for b in oldest_first]
+    everyone = (1 << len(oldest_first)) - 1
     related: dict[Slug, tuple[Briefing, ...]] = {}
-    for briefing in oldest_first:
-        own_topics, own_actors = keys[briefing.slug]
-        scored = []
-        for other in oldest_first:
-            if other is briefing:
-                continue
-            other_topics, other_actors = keys[other.slug]
-            score = len(own_topics & other_topics) + 2 * len(own_actors & other_actors)
-            if score:
-                distance = abs((other.date - briefing.date).total_seconds())
-                scored.append((-score, distance, other.slug, other))
-        scored.sort(key=lambda s: s[:3])
-        related[briefing.slug] = tuple(s[3] for s in scored[:RELATED_LIMIT])
+    for i, briefing in enumerate(oldest_first):
+        best = sum(weight for weight, _ in weighted[i])
+        digits = [0] * best.bit_length()  # digits[k]: who has bit k set in their score
+        for weight, slug in weighted[i]:
+            carry = members[(weight, slug)] & ~(1 << i)
+            for k in range(weight.bit_length() - 1, len(digits)):
+                digits[k], carry = digits[k] ^ carry, digits[k] & carry
+        chosen: list[int] = []
+        for level in range(best, 0, -1):
+            need = RELATED_LIMIT - len(chosen)
+            if need <= 0:
+                break
+            exact = everyone
+            for k, digit in enumerate(digits):
+                exact &= digit if level >> k & 1 else digit ^ everyone
+            if exact:
+                chosen += _nearest(exact, i, need, stamps, oldest_first)
+        related[briefing.slug] = tuple(oldest_first[j] for j in chosen)
     return related
+
+
+def _nearest(group: int, i: int, need: int, stamps: list[int], items: Sequence[Briefing]) -> list[int]:
+    """The `need` members of `group` (bits by position in date order) nearest in time to item i.
+
+    Distance grows away from i on each side, so the answer is among the `need` nearest on
+    either side, with anything tied with the last of those; then the slug decides.
+    """
+    here = stamps[i]
+    before, after = group & ((1 << i) - 1), group >> (i + 1)
+    found: list[int] = []
+    for _ in range(need):
+        if not before:
+            break
+        j = before.bit_length() - 1
+        found.append(j)
+        before ^= 1 << j
+    for _ in range(need):
+        if not after:
+            break
+        low = after & -after
+        j = i + low.bit_length()
+        found.append(j)
+        after ^= low
+    if len(found) > need:
+        limit = sorted(abs(stamps[j] - here) for j in found)[need - 1]
+        while before and here - stamps[before.bit_length() - 1] <= limit:
+            j = before.bit_length() - 1
+            found.append(j)
+            before ^= 1 << j
+        while after:
+            low = after & -after
+            j = i + low.bit_length()
+            if stamps[j] - here > limit:
+                break
+            found.append(j)
+            after ^= low
+    found.sort(key=lambda j: (abs(stamps[j] - here), items[j].slug))
+    return found[:need]
 
 
 def _term_indexes(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -19,6 +20,7 @@ def normalize_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across thousands of briefings
 def slugify(name: str) -> Slug:
     """`Delcy Rodríguez` → `delcy-rodriguez`; `US–Venezuela` → `us-venezuela`.
 
