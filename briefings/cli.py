@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import signal
 import sys
+import threading
 import time
+from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
@@ -20,6 +24,16 @@ def _print_problems(problems: tuple[ContentError, ...]) -> None:
         color = "yellow" if problem.severity == "warning" else "red"
         location, _, message = problem.format(cwd).partition(": ")
         click.echo(click.style(location + ":", fg=color, bold=True) + " " + message, err=True)
+
+
+def _interrupt_on_terminate() -> None:
+    """`kill` (SIGTERM, as CI runners send) stops a build the way Ctrl-C does: temp folders go."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,8 +79,15 @@ def main() -> None:
     is_flag=True,
     help="Ask search engines not to index any page (for previews and branch builds).",
 )
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing while there are any.")
 def build_command(
-    content: Path, output: Path, drafts: bool, future: bool, base_url: str | None, noindex: bool
+    content: Path,
+    output: Path,
+    drafts: bool,
+    future: bool,
+    base_url: str | None,
+    noindex: bool,
+    strict: bool = False,
 ) -> None:
     """Build the site from CONTENT into OUTPUT.
 
@@ -76,10 +97,15 @@ def build_command(
     options = BuildOptions(
         content=content, output=output, drafts=drafts, future=future, base_url=base_url, noindex=noindex
     )
+    options = replace(options, strict=strict)
+    _interrupt_on_terminate()
     try:
         report = build(options)
+    except KeyboardInterrupt:
+        click.echo(click.style(f"Build interrupted; {output} left unchanged.", fg="red"), err=True)
+        sys.exit(130)
     except ContentErrors as exc:
-        _print_problems(exc.errors)
+        _print_problems(tuple(sorted((*exc.errors, *exc.warnings), key=lambda p: p.sort_key)))
         click.echo(
             click.style(
                 f"Build failed: {len(exc.errors)} error(s); {output} left unchanged.",
@@ -104,6 +130,102 @@ def build_command(
         f"Built {len(site.articles)} briefings into {output}: {report.pages} pages, "
         f"{report.files_written} files in {report.seconds:.2f}s{extra}{raw}."
     )
+
+
+@main.command("check")
+@click.option(
+    "--content",
+    "content",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("content"),
+    show_default=True,
+    help="Folder holding briefings/, actors/, topics/ and pages/.",
+)
+@click.option("--drafts", is_flag=True, help="Check briefings marked 'draft: true' as if published.")
+@click.option("--future", is_flag=True, help="Check briefings dated in the future as if published.")
+@click.option("--base-url", metavar="URL", help="Check links as served from this URL (overrides site.yaml).")
+@click.option("--strict", is_flag=True, help="Warnings count: exit 1 when there are any.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object on stdout, for editors and CI tools.",
+)
+def check_command(
+    content: Path, drafts: bool, future: bool, base_url: str | None, strict: bool, output_format: str
+) -> None:
+    """Check everything a build checks, and every internal link, without writing a site.
+
+    Exits 0 when clean, 1 on any error (with --strict, on any warning too). Problems are
+    grouped by file; colors only on a terminal.
+    """
+    from .check import check_site
+
+    options = BuildOptions(
+        content=content,
+        output=Path("_site"),  # never written
+        drafts=drafts,
+        future=future,
+        base_url=base_url,
+        strict=strict,
+    )
+    report = check_site(options)
+    if output_format == "json":
+        click.echo(json.dumps(_check_json(report), ensure_ascii=False, indent=2))
+    else:
+        _print_check(report)
+    sys.exit(0 if report.ok else 1)
+
+
+def _check_json(report) -> dict:  # type: ignore[no-untyped-def]
+    cwd = Path.cwd()
+    return {
+        "ok": report.ok,
+        "strict": report.strict,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "pages": report.pages,
+        "links": report.links,
+        "raw_html": report.raw_html,
+        "problems": [
+            {
+                "file": p.location(cwd).rsplit(":", 1)[0] if p.line else p.location(cwd),
+                "line": p.line,
+                "severity": p.severity,
+                "message": p.message,
+            }
+            for p in report.problems
+        ],
+    }
+
+
+def _print_check(report) -> None:  # type: ignore[no-untyped-def]
+    cwd = Path.cwd()
+    current = None
+    for problem in report.problems:
+        location = problem.location(cwd)
+        file = location.rsplit(":", 1)[0] if problem.line else location
+        if file != current:
+            click.echo(click.style(file, bold=True))
+            current = file
+        counts = problem.severity == "error" or report.strict
+        label = click.style(problem.severity, fg="red" if counts else "yellow", bold=True)
+        line = f"{problem.line}: " if problem.line else ""
+        click.echo(f"  {line}{label}: {problem.message}")
+    errors, warnings = len(report.errors), len(report.warnings)
+    checked = f"{report.pages} pages and {report.links} internal links" if report.pages else "the content"
+    raw = "; raw HTML in Markdown is ON" if report.raw_html else ""
+    if report.ok:
+        summary = click.style("OK", fg="green", bold=True) + f": checked {checked}"
+        summary += f", {warnings} warning(s){raw}." if warnings else f"{raw}."
+    else:
+        strict = " (--strict: warnings count)" if report.strict and warnings else ""
+        summary = click.style("Check failed", fg="red", bold=True) + (
+            f": {errors} error(s), {warnings} warning(s){strict}; checked {checked}{raw}."
+        )
+    click.echo(summary)
 
 
 @main.command("serve")

@@ -38,10 +38,22 @@ class ContentError:
 class ContentErrors(Exception):
     """Raised once a stage has collected every error it found."""
 
-    def __init__(self, errors: list[ContentError] | tuple[ContentError, ...]):
-        self.errors = tuple(sorted(errors, key=lambda e: e.sort_key))
+    def __init__(
+        self,
+        errors: list[ContentError] | tuple[ContentError, ...],
+        warnings: list[ContentError] | tuple[ContentError, ...] = (),
+    ):
+        # The same words on the same line (two items on one line) are said once.
+        self.errors = tuple(sorted(dict.fromkeys(errors), key=lambda e: e.sort_key))
+        # Warnings found in the same run, so a failed build still shows them.
+        self.warnings = tuple(sorted(dict.fromkeys(warnings), key=lambda e: e.sort_key))
         super().__init__(f"{len(self.errors)} content error(s)")
 
 
 def warning(path: Path, line: int | None, message: str) -> ContentError:
     return ContentError(path, line, message, "warning")
+
+
+def as_error(problem: ContentError) -> ContentError:
+    """A warning that counts as an error (`--strict`)."""
+    return ContentError(problem.path, problem.line, problem.message, "error")

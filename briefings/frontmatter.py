@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,29 @@ class LineList(list):
     line: int
 
 
+class WrittenInt(int):
+    """An integer that remembers how it was written (`010`, `1_000`, `12:30`)."""
+
+    source: str
+
+
+class WrittenFloat(float):
+    """A number with a point that remembers how it was written (`1.50`, `.inf`)."""
+
+    source: str
+
+
+def written(value: Any) -> str:
+    """The text a writer typed for a scalar, as far as it is known."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return getattr(value, "source", str(value))
+
+
 class _Loader(_Base):  # type: ignore[misc, valid-type]
     line_offset = 0
     problems: list[tuple[int, str]]
+    line_starts: list[int]
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -49,8 +70,18 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _line_starts(text: str) -> list[int]:
+    """Where each line starts; only \\n, \\r\\n and \\r end a line, as in an editor."""
+    return [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+
+def _line_at(loader: _Loader, index: int) -> int:
+    # YAML also counts U+2028 and U+0085 as line breaks; editors do not, so count here.
+    return bisect_right(loader.line_starts, index) + loader.line_offset
+
+
 def _line(loader: _Loader, node: yaml.Node) -> int:
-    return node.start_mark.line + 1 + loader.line_offset
+    return _line_at(loader, node.start_mark.index)
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LineMap:
@@ -84,8 +115,22 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> WrittenInt:
+    result = WrittenInt(yaml.SafeLoader.construct_yaml_int(loader, node))
+    result.source = node.value
+    return result
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> WrittenFloat:
+    result = WrittenFloat(yaml.SafeLoader.construct_yaml_float(loader, node))
+    result.source = node.value
+    return result
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +150,7 @@ def parse_document(path: Path, text: str) -> Document:
     """Split `text` into front matter and body; raise ContentErrors naming the line."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines(keepends=True)
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
     if not text.strip():
         raise _one(
             path,
@@ -134,23 +179,24 @@ def parse_document(path: Path, text: str) -> Document:
 
 def load_yaml(path: Path, yaml_text: str, line_offset: int = 0) -> LineMap:
     """Parse a YAML mapping safely; every line reported is counted in the file."""
-    loader = _Loader(yaml_text)
+    try:
+        loader = _Loader(yaml_text)
+    except yaml.reader.ReaderError as exc:
+        raise _one(path, line_offset + 1, _reader_problem(exc)) from None
     loader.line_offset = line_offset
     loader.problems = []
+    loader.line_starts = _line_starts(yaml_text)
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        problem = exc.problem or "invalid YAML"
-        hint = ""
-        if "mapping values are not allowed" in problem:
-            hint = "; a value containing ': ' must be quoted"
-        elif "found character '\\t'" in problem:
-            hint = "; indent with spaces, not tabs"
-        raise _one(path, line, f"YAML syntax error: {problem}{hint}") from None
-    except yaml.YAMLError as exc:
-        raise _one(path, line_offset + 1, f"YAML error: {exc}") from None
+        raise _one(path, *_locate(loader, yaml_text, exc)) from None
+    except yaml.reader.ReaderError as exc:
+        index = exc.position
+        if exc.encoding != "unicode":  # libyaml counts bytes of UTF-8
+            index = len(yaml_text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
+        raise _one(path, _line_at(loader, index), _reader_problem(exc)) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise _one(path, line_offset + 1, f"YAML error: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
     errors = [ContentError(path, line, message) for line, message in loader.problems]
@@ -163,12 +209,65 @@ def load_yaml(path: Path, yaml_text: str, line_offset: int = 0) -> LineMap:
             ContentError(
                 path,
                 line_offset + 1,
-                f"the front matter must be a set of 'key: value' lines, not a {type(data).__name__}",
+                "the front matter must be 'key: value' lines (title: …, date: …), "
+                f"not {'a list' if isinstance(data, list) else 'a single value'}",
             )
         )
     if errors:
         raise ContentErrors(errors)
     return data
+
+
+def _locate(loader: _Loader, yaml_text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to fix and what to do there: an unclosed [ or quote is fixed where it opened."""
+    mark = exc.problem_mark or exc.context_mark
+    line = _line_at(loader, mark.index) if mark else loader.line_offset + 1
+    context = exc.context or ""
+    opened = exc.context_mark
+    if opened and context.startswith(("while parsing a flow", "while scanning a quoted scalar")):
+        start = _line_at(loader, opened.index)
+        if "quoted" in context:
+            quote = yaml_text[opened.index] if opened.index < len(yaml_text) else '"'
+            return (
+                start,
+                f"YAML syntax error: the {quote} opened here is never closed; add the closing {quote}",
+            )
+        closer = "]" if "sequence" in context else "}"
+        what = "list [" if closer == "]" else "mapping {"
+        return start, (
+            f"YAML syntax error: the {what} opened here is not closed by a '{closer}' before line {line}; "
+            f"close it, and quote items that contain , [ ] {{ }} or ': '"
+        )
+    if mark and mark.index < len(yaml_text) and yaml_text[mark.index] == "\t":
+        return line, "YAML syntax error: a tab character here; indent with spaces, not tabs"
+    if mark and mark.index < len(yaml_text) and yaml_text[mark.index] in "@`%":
+        char = yaml_text[mark.index]
+        return line, f"YAML syntax error: a value cannot start with {char}; put the value in quotes"
+    return line, f"YAML syntax error: {_explain(exc)}"
+
+
+def _explain(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's problem in one line, with the usual fix."""
+    problem = " ".join((exc.problem or "invalid YAML").split())
+    context = " ".join((exc.context or "").split())
+    if "mapping values are not allowed" in problem:
+        return f"{problem}; a value containing ': ' must be quoted, e.g. title: \"Analysis: the deal\""
+    if "found character '\\t'" in problem:
+        return f"{problem}; indent with spaces, not tabs"
+    if "could not determine a constructor" in problem:
+        tag = problem.rsplit(" ", 1)[-1]
+        return f"the tag {tag} is not allowed; write plain text, lists and 'key: value' lines"
+    if "found undefined alias" in problem or "found unhashable key" in problem:
+        return problem
+    if context:
+        return f"{context}: {problem}"
+    return problem
+
+
+def _reader_problem(exc: yaml.reader.ReaderError) -> str:
+    char = exc.character
+    code = ord(char) if isinstance(char, str) else int(char)
+    return f"the invisible character U+{code:04X} is not allowed in front matter; delete it"
 
 
 def _one(path: Path, line: int, message: str) -> ContentErrors:

@@ -125,8 +125,9 @@ def build_site(
     _check_duplicate_slugs(published, errors)
     topics = _resolve_terms("topic", corpus.topics, _uses(published, "topics"), errors, warnings)
     actors = _resolve_terms("actor", corpus.actors, _uses(published, "actors"), errors, warnings)
+    _check_reporting(published, warnings)
     if errors:
-        raise ContentErrors(errors)
+        raise ContentErrors(errors, warnings)
 
     oldest_first = sorted(published, key=lambda b: (b.date, b.slug))
     entries = _chronology(oldest_first, topics, actors)
@@ -262,6 +263,33 @@ def _resolve_terms(
                 )
             )
     return _Terms(by_key, terms)
+
+
+def _check_reporting(briefings: Sequence[Briefing], warnings: list[ContentError]) -> None:
+    """What an editor would query: no sources, or an event dated after the briefing reporting it."""
+    for briefing in briefings:
+        if not briefing.sources:
+            warnings.append(
+                warning(
+                    briefing.path,
+                    briefing.lines.get("title", 1),
+                    "no sources: add 'sources:' with at least one item like '- {outlet: Reuters, url: https://…}'",
+                )
+            )
+        latest = PartialDate.of(briefing.last_modified.date()).iso()
+        field = "updated" if briefing.updated else "date"
+        for number, event in enumerate(briefing.events, 1):
+            # Compared at the event's precision: an event in "2026-03" fits a briefing of March 5.
+            if event.when.iso() > latest[: len(event.when.iso())]:
+                warnings.append(
+                    warning(
+                        briefing.path,
+                        event.line,
+                        f"events[{number}].date: {event.when.iso()} is after the briefing's '{field}:' "
+                        f"({latest}); check the date, or add 'updated:' with the day the briefing "
+                        "was revised",
+                    )
+                )
 
 
 def _check_duplicate_slugs(briefings: Sequence[Briefing], errors: list[ContentError]) -> None:

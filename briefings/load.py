@@ -37,10 +37,23 @@ PAGE_FIELDS = ("title", "summary", "slug")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 # Editors and systems leave these beside content; they are never published.
 _IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
+# Names that would be a different path, or no path, on another system or server.
+_UNSAFE_NAME = re.compile(r"[\\:\x00-\x1f\x7f]")
 
 
 def load_corpus(root: Path, config: SiteConfig) -> Corpus:
     """Read everything under `root`; raise ContentErrors listing every problem at once."""
+    corpus, errors = read_corpus(root, config)
+    if errors:
+        raise ContentErrors(errors)
+    return corpus
+
+
+def read_corpus(root: Path, config: SiteConfig) -> tuple[Corpus, tuple[ContentError, ...]]:
+    """Everything under `root` that is valid, and an error for everything that is not.
+
+    Later stages can still check what did load, so one run reports every mistake.
+    """
     errors: list[ContentError] = []
     briefings: list[Briefing] = []
     actors: list[Profile] = []
@@ -58,6 +71,16 @@ def load_corpus(root: Path, config: SiteConfig) -> Corpus:
             "topics",
             "pages",
         ):
+            if _UNSAFE_NAME.search(relative):
+                errors.append(
+                    ContentError(
+                        path,
+                        None,
+                        "this file name has a backslash, colon or control character, which many "
+                        "servers and systems refuse; rename it with letters, digits, '-' and '.'",
+                    )
+                )
+                continue
             static.append(StaticFile(path, relative))
             continue
         if section != "briefings" and relative.count("/") > 1:
@@ -94,9 +117,7 @@ def load_corpus(root: Path, config: SiteConfig) -> Corpus:
             )
             if profile:
                 (actors if section == "actors" else topics).append(profile)
-    if errors:
-        raise ContentErrors(errors)
-    return Corpus(
+    corpus = Corpus(
         root=root,
         briefings=tuple(sorted(briefings, key=lambda b: str(b.path))),
         actors=tuple(sorted(actors, key=lambda p: p.slug)),
@@ -104,26 +125,40 @@ def load_corpus(root: Path, config: SiteConfig) -> Corpus:
         pages=tuple(sorted(pages, key=lambda p: p.slug)),
         static_files=tuple(sorted(static, key=lambda s: s.relative)),
     )
+    return corpus, tuple(errors)
 
 
 def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
     """Every file under root, sorted; links that lead outside root are refused."""
     real_root = root.resolve()
     found: list[Path] = []
+    visited = {real_root}
     for folder, dirnames, filenames in os.walk(root, followlinks=True):
         here = Path(folder)
         for name in list(dirnames):
             target = (here / name).resolve()
-            if _IGNORED.match(name) or not target.is_relative_to(real_root):
+            if _IGNORED.match(name):
                 dirnames.remove(name)
-                if not _IGNORED.match(name):
-                    errors.append(
-                        ContentError(
-                            here / name,
-                            None,
-                            "a link to a folder outside content/ is refused; copy the files in instead",
-                        )
+            elif not target.is_relative_to(real_root):
+                dirnames.remove(name)
+                errors.append(
+                    ContentError(
+                        here / name,
+                        None,
+                        "a link to a folder outside content/ is refused; copy the files in instead",
                     )
+                )
+            elif target in visited:
+                dirnames.remove(name)
+                errors.append(
+                    ContentError(
+                        here / name,
+                        None,
+                        "this link leads to a folder that is already read (a loop or a second copy); delete the link",
+                    )
+                )
+            else:
+                visited.add(target)
         dirnames.sort()
         for name in sorted(filenames):
             path = here / name
@@ -140,6 +175,10 @@ def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
                 continue
             if path.is_file():
                 found.append(path)
+            elif path.is_symlink():
+                errors.append(
+                    ContentError(path, None, "this link leads to a file that does not exist; delete the link")
+                )
     return found
 
 
@@ -242,6 +281,12 @@ def _read_event(document, item, line, number, config, errors) -> ReportedEvent |
     when = fields.partial_date("date", required=True)
     text = fields.text("text", required=True)
     actors = fields.names("actors")
+    for name in actors:
+        if not slugify(name):
+            fields.error(
+                "actors",
+                f"events[{number}].actors: {name!r} leaves no letters or digits to make a page address from; spell the name out",
+            )
     if when is None or text is None:
         return None
     return ReportedEvent(
@@ -306,4 +351,5 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
         title=title,
         summary=summary or plain_text(body.first_paragraph),
         body_html=body.html,
+        lines=dict(document.meta.key_lines),
     )

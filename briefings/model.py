@@ -132,6 +132,7 @@ class Page:
     title: str
     summary: str
     body_html: str
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -32,7 +36,8 @@ def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path]]
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
+    recover_output(output)
+    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-{os.getpid()}-"))
     count = 0
     try:
         for relative, content in files:
@@ -52,11 +57,15 @@ def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path]]
 
 
 def _swap(staging: Path, output: Path) -> None:
-    """Two renames: there is never a moment when `output` holds a mix of old and new."""
+    """One atomic exchange where the system has it, else two renames: there is never a
+    moment when `output` holds a mix of old and new."""
     if not output.exists():
         os.rename(staging, output)
         return
-    retired = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
+    if _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
+    retired = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-{os.getpid()}-"))
     retired.rmdir()
     os.rename(output, retired)
     try:
@@ -65,3 +74,60 @@ def _swap(staging: Path, output: Path) -> None:
         os.rename(retired, output)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2); False where the system cannot."""
+    if sys.platform != "linux":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # an old kernel or a file system without exchange
+    raise OSError(code, os.strerror(code), str(second))
+
+
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>new|old)-(?:(?P<pid>\d+)-)?[^.]*$")
+
+
+def recover_output(output: Path) -> None:
+    """Undo what a killed build left beside `output`: bring back a retired site if the
+    output is missing, and delete temp folders whose build is no longer running."""
+    output = output.absolute()
+    if not output.parent.is_dir():
+        return
+    leftovers = []
+    for path in sorted(output.parent.iterdir()):
+        match = _LEFTOVER.match(path.name)
+        if match and match["name"] == output.name and path.is_dir() and not _running(match["pid"]):
+            leftovers.append((match["kind"], path))
+    for kind, path in leftovers:
+        if kind == "old" and not output.exists():
+            os.rename(path, output)  # killed between the two renames: the old site returns
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: str | None) -> bool:
+    if pid is None:
+        return False
+    if int(pid) == os.getpid():
+        return True  # this process's own build (a preview server builds more than once)
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from jinja2 import Environment
+
 from .config import SiteConfig, load_config
-from .errors import ContentError
+from .errors import ContentError, ContentErrors, as_error
 from .index import Site, build_site
-from .load import load_corpus
-from .output import write_site
+from .load import read_corpus
+from .output import recover_output, write_site
 from .plan import (
     Asset,
-    CopiedFile,
     GeneratedFile,
     Output,
     PlannedPage,
@@ -36,6 +37,7 @@ class BuildOptions:
     future: bool = False
     base_url: str | None = None
     now: datetime | None = None  # what "future" is measured against; default: the clock
+    strict: bool = False  # warnings count as errors: nothing is written while there are any
     noindex: bool = False  # previews: ask search engines not to index any page
 
     @property
@@ -75,34 +77,51 @@ def prepare(
     config = load_config(options.resolved_config_file())
     if options.base_url:
         config = config.with_base_url(options.base_url)
-    corpus = load_corpus(options.content, config)
+    # What loaded cleanly still goes through index and plan, so one run reports
+    # a YAML slip in one file and a duplicate slug in two others together.
+    corpus, load_errors = read_corpus(options.content, config)
     now = options.now or datetime.now(UTC)
-    site = build_site(
-        corpus,
-        config,
-        now,
-        include_drafts=options.drafts,
-        include_future=options.future,
-    )
+    try:
+        site = build_site(
+            corpus,
+            config,
+            now,
+            include_drafts=options.drafts,
+            include_future=options.future,
+        )
+    except ContentErrors as exc:
+        raise ContentErrors([*load_errors, *exc.errors], exc.warnings) from None
     templates = options.resolved_templates()
     assets = load_assets(templates)
     urls = Urls(config, asset_paths(assets))
-    return config, site, urls, plan_pages(site, urls, assets, noindex=options.noindex), templates
+    try:
+        outputs = plan_pages(site, urls, assets, noindex=options.noindex)
+    except ContentErrors as exc:
+        raise ContentErrors([*load_errors, *exc.errors], site.warnings) from None
+    promoted = [as_error(w) for w in site.warnings] if options.strict else []
+    if load_errors or promoted:
+        raise ContentErrors([*load_errors, *promoted], () if options.strict else site.warnings)
+    return config, site, urls, outputs, templates
+
+
+def render_output(env: Environment, output: Output) -> bytes | Path:
+    """The bytes of one output, or the content file it copies."""
+    if isinstance(output, PlannedPage):
+        return render_page(env, output)
+    if isinstance(output, GeneratedFile):
+        return output.data
+    return output.source
 
 
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
+    recover_output(options.output)  # a build killed mid-swap left its old site beside it
     config, site, urls, outputs, templates = prepare(options)
     env = make_environment(templates, config, urls, noindex=options.noindex)
 
     def rendered() -> Iterator[tuple[PurePosixPath, bytes | Path]]:
         for output in outputs:
-            if isinstance(output, PlannedPage):
-                yield output.file, render_page(env, output)
-            elif isinstance(output, GeneratedFile):
-                yield output.file, output.data
-            elif isinstance(output, CopiedFile):
-                yield output.file, output.source
+            yield output.file, render_output(env, output)
 
     written = write_site(options.output, rendered())
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))

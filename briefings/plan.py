@@ -191,13 +191,23 @@ def _check_unique(outputs: list[Output]) -> None:
             errors.append(
                 ContentError(
                     _source(output) or Path(str(output.file)),
-                    None,
+                    _slug_line(output),
                     f"this would be published at /{output.file}, where {_describe(other)} already is; "
                     "change a slug or rename a file",
                 )
             )
     if errors:
         raise ContentErrors(errors)
+
+
+def _slug_line(output: Output) -> int | None:
+    """The line that decides where a content page goes: its 'slug:', else the top of the file."""
+    if not isinstance(output, PlannedPage) or output.source is None:
+        return None
+    article, page = output.context.get("article"), output.context.get("page")
+    thing = article.briefing if article is not None else page
+    lines = getattr(thing, "lines", None)
+    return lines.get("slug", 1) if lines is not None else None
 
 
 def _source(output: Output) -> Path | None:

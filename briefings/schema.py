@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .errors import ContentError
-from .frontmatter import LineList, LineMap
+from .frontmatter import LineMap, written
 from .model import MONTH_NAMES, PartialDate
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -26,22 +26,25 @@ _HUMAN_FORMATS = (
     "%d %b %Y",
     "%B %d %Y",
     "%Y/%m/%d",
+    "%Y-%m-%d",  # 2026-3-5
+    "%Y.%m.%d",
 )
 _SAFE_URL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+|/[^\s]*)$", re.IGNORECASE)
 
-_TYPE_NAMES = {
-    bool: "true/false",
-    int: "a number",
-    float: "a number",
-    LineList: "a list",
-    list: "a list",
-    LineMap: "a mapping",
-    dict: "a mapping",
-}
+_TYPE_NAMES: tuple[tuple[type, str], ...] = (
+    (bool, "true/false"),
+    (int, "a number"),
+    (float, "a number"),
+    (list, "a list"),
+    (dict, "a mapping"),
+    (str, "text"),
+)
 
 
 def describe(value: Any) -> str:
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
+    if value is None:
+        return "nothing (an empty value)"
+    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
 
 
 class FieldReader:
@@ -96,8 +99,13 @@ class FieldReader:
         if value is None:
             return None
         if not isinstance(value, str):
-            quoted = "" if isinstance(value, (list, dict)) else f'; put it in quotes: {key}: "{value}"'
-            self.error(key, f"{self.name(key)}: expected text, got {describe(value)}{quoted}")
+            if isinstance(value, list):
+                fix = f"; write one line of text after '{key}:', without [ ] or '- '"
+            elif isinstance(value, dict):
+                fix = f"; write one line of text after '{key}:', and quote it if it contains ': '"
+            else:
+                fix = f'; put it in quotes: {key}: "{written(value)}"'
+            self.error(key, f"{self.name(key)}: expected text, got {describe(value)}{fix}")
             return None
         return " ".join(value.split())
 
@@ -106,7 +114,10 @@ class FieldReader:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.error(key, f"{self.name(key)}: expected true or false, got {value!r}")
+            self.error(
+                key,
+                f"{self.name(key)}: expected true or false, got {written(value)!r}; write {key}: true or {key}: false",
+            )
             return False
         return value
 
@@ -130,8 +141,8 @@ class FieldReader:
             elif isinstance(item, (bool, int, float)):
                 self.error(
                     key,
-                    f"{self.name(key)}: {describe(item)} {str(item).lower()!r} is not a name; "
-                    f'quote it: "{item}"',
+                    f"{self.name(key)}: {written(item)} is read as {describe(item)}, not a name; "
+                    f'quote it: "{written(item)}"',
                     line,
                 )
             else:
@@ -141,14 +152,14 @@ class FieldReader:
                     line,
                 )
         if required and not names and not any(e.line == self.line(key) for e in self.errors):
-            self.error(key, f"{self.name(key)}: give at least one")
+            self.error(key, f"{self.name(key)}: give at least one, like {key}: [US–Venezuela]")
         return tuple(names)
 
     def partial_date(self, key: str, required: bool = False) -> PartialDate | None:
         value = self._present(key, required)
         if value is None:
             return None
-        text = str(value).strip()
+        text = written(value).strip()
         match = _PARTIAL_DATE.match(text) if isinstance(value, (str, int)) else None
         if not match:
             self.error(
@@ -179,7 +190,7 @@ class FieldReader:
         value = self._present(key, required)
         if value is None:
             return None
-        text = str(value).strip()
+        text = written(value).strip()
         if not isinstance(value, str) or not _ISO_MOMENT.match(text):
             self.error(
                 key,
@@ -192,8 +203,15 @@ class FieldReader:
             else:
                 parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            year, month = int(text[:4]), int(text[5:7])
-            reason = _month_length(year, month) if 1 <= month <= 12 else "months run 01 to 12"
+            year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
+            if year < 1:
+                reason = "years start at 0001"
+            elif not 1 <= month <= 12:
+                reason = "months run 01 to 12"
+            elif not 1 <= day <= monthrange(year, month)[1]:
+                reason = _month_length(year, month)
+            else:
+                reason = "hours run 00 to 23, minutes and seconds 00 to 59"
             self.error(key, f"{self.name(key)}: {text!r} does not exist; {reason}")
             return None
         if parsed.tzinfo is None:
@@ -207,7 +225,8 @@ class FieldReader:
         if not _SAFE_URL.match(value) or value.startswith("//"):
             self.error(
                 key,
-                f"{self.name(key)}: {value!r} is not an http(s), mailto or site-relative (/…) link",
+                f"{self.name(key)}: {value!r} is not an http(s), mailto or site-relative (/…) link; "
+                "write the full address, like https://example.com/story",
             )
             return None
         return value
@@ -223,6 +242,8 @@ class FieldReader:
                 f"{self.name(key)}: expected a list of items starting with '- ', got {describe(value)}",
             )
             return []
+        first, second = ("outlet: Reuters", "url") if key == "sources" else ("date: 2026-03-05", "text")
+        example = f"'- {first}' and '{second}: …' on the next line, lined up with '{first.split(':')[0]}'"
         result = []
         for item, line in zip(value, value.item_lines, strict=True):  # type: ignore[attr-defined]
             if isinstance(item, LineMap):
@@ -230,7 +251,7 @@ class FieldReader:
             else:
                 self.error(
                     key,
-                    f"{self.name(key)}: each item must be a mapping of fields (date: …, text: …), got {describe(item)}",
+                    f"{self.name(key)}: each item must be fields, not {describe(item)}; write {example}",
                     line,
                 )
         return result

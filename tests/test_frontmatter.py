@@ -52,7 +52,7 @@ def test_yaml_syntax_error_line_is_counted_in_the_file():
         ("", 1, "the file is empty"),
         ("Just a body\n", 1, "no front matter"),
         ("---\ntitle: A\n", 1, "never closed"),
-        ("---\n- a\n- b\n---\n", 2, "must be a set of 'key: value' lines"),
+        ("---\n- a\n- b\n---\n", 2, "must be 'key: value' lines (title: …, date: …), not a list"),
     ],
 )
 def test_broken_blocks_say_what_is_wrong(text, line, words):
