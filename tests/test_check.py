@@ -1,0 +1,140 @@
+"""`python build.py check`: what a writer or CI sees before publishing, and `--strict`."""
+
+from __future__ import annotations
+
+import json
+
+from .test_build import run_cli
+
+GOOD = "title: Talks\ndate: 2026-03-05\ntopics: [Diplomacy]\nsources: [{outlet: Reuters}]"
+LINKS = """\
+See [the talks](/briefings/talks/), [the about page](/about/) and [a note](#fn-links-1).[^1]
+
+A [missing briefing](/briefings/nope/) and [a missing entry](/chronology/#e-2026-01-01-nothing).
+
+![A map](/images/map.png) and ![no map](/images/missing.png) and [elsewhere](https://example.com/x).
+
+[^1]: A note.
+"""
+
+
+def desk(site):
+    site.briefing("2026-03-05-talks", GOOD)
+    site.write("pages/about.md", "---\ntitle: About\n---\nWho we are.\n")
+    (site.content / "images").mkdir()
+    (site.content / "images/map.png").write_bytes(b"png")
+    return site
+
+
+def test_a_clean_site_passes_and_nothing_is_written(site):
+    desk(site)
+    result = run_cli("check", cwd=site.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("OK: checked ")
+    assert "internal links" in result.stdout
+    assert not site.output.exists()
+    assert not [p for p in site.root.iterdir() if p.name.startswith("._site")]
+
+
+def test_broken_links_are_listed_under_the_file_and_line_that_wrote_them(site):
+    desk(site)
+    site.briefing("2026-03-06-links", GOOD.replace("Talks", "Links"), LINKS)
+    result = run_cli("check", cwd=site.root)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "content/briefings/2026-03-06-links.md"
+    assert lines[1:4] == [
+        "  9: error: link to /briefings/nope/ leads nowhere: nothing is published at /briefings/nope/ "
+        "(on /briefings/links/index.html)",
+        "  9: error: link to /chronology/#e-2026-01-01-nothing leads nowhere: /chronology/ has no anchor "
+        'id="e-2026-01-01-nothing" (on /briefings/links/index.html)',
+        "  11: error: link to /images/missing.png leads nowhere: nothing is published at /images/missing.png "
+        "(on /briefings/links/index.html)",
+    ]
+    assert lines[-1].startswith("Check failed: 3 error(s), 0 warning(s); checked ")
+    assert "\x1b[" not in result.stdout  # not a terminal: no colors
+    assert "Traceback" not in result.stderr
+
+
+def test_links_outside_the_base_path_are_broken_once_deployed(site):
+    desk(site)
+    site.briefing("2026-03-06-links", GOOD.replace("Talks", "Links"), "[the talks](/briefings/talks/)\n")
+    result = run_cli("check", "--base-url", "https://example.org/desk/", cwd=site.root)
+    assert result.returncode == 1
+    assert (
+        "  7: error: link to /briefings/talks/ leads outside the site, which is served under /desk/; "
+        "start the link with /desk/ (on /briefings/links/index.html)"
+    ) in result.stdout.splitlines()
+
+
+def test_content_errors_are_grouped_by_file_and_counted(site):
+    desk(site)
+    site.briefing("2026-03-06-bad", "title: Bad\ndate: March 6, 2026\ntopcis: [T]")
+    result = run_cli("check", cwd=site.root)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "content/briefings/2026-03-06-bad.md",
+        "  2: error: topics: required field is missing; add a line 'topics: …'",
+        "  3: error: date: 'March 6, 2026' is not an ISO 8601 date; write 2026-03-06",
+        "  4: error: unknown field 'topcis'; did you mean 'topics'?",
+        "Check failed: 3 error(s), 0 warning(s); checked the content.",
+    ]
+
+
+def test_json_for_tools(site):
+    desk(site)
+    site.briefing("2026-03-06-bad", "title: Bad\ndate: 2026-02-30\ntopics: [T]")
+    result = run_cli("check", "--format", "json", cwd=site.root)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["errors"] == 1
+    assert report["problems"] == [
+        {
+            "file": "content/briefings/2026-03-06-bad.md",
+            "line": 3,
+            "severity": "error",
+            "message": "date: '2026-02-30' does not exist; February 2026 has 28 days",
+        }
+    ]
+
+
+def test_strict_makes_warnings_count_in_check_and_build(site):
+    desk(site)
+    site.briefing("2026-03-06-unsourced", "title: Unsourced\ndate: 2026-03-06\ntopics: [Diplomacy]")
+    warning = (
+        "content/briefings/2026-03-06-unsourced.md:2: warning: no sources: add 'sources:' with at least one "
+        "item like '- {outlet: Reuters, url: https://…}'"
+    )
+
+    relaxed = run_cli("check", cwd=site.root)
+    assert relaxed.returncode == 0 and "1 warning(s)" in relaxed.stdout
+    strict = run_cli("check", "--strict", cwd=site.root)
+    assert strict.returncode == 1
+    assert "Check failed: 0 error(s), 1 warning(s) (--strict: warnings count)" in strict.stdout
+    assert json.loads(run_cli("check", "--strict", "--format", "json", cwd=site.root).stdout)["ok"] is False
+
+    built = run_cli("build", cwd=site.root)
+    assert built.returncode == 0 and warning in built.stderr.splitlines()
+    before = {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
+    refused = run_cli("build", "--strict", cwd=site.root)
+    assert refused.returncode == 1
+    assert warning.replace(": warning: ", ": ") in refused.stderr.splitlines()
+    assert "Build failed: 1 error(s); _site left unchanged." in refused.stderr
+    assert {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()} == before
+
+
+def test_a_failed_build_still_shows_its_warnings(site):
+    desk(site)
+    site.briefing("2026-03-06-unsourced", "title: Unsourced\ndate: 2026-03-06\ntopics: [Diplomacy]")
+    site.briefing("2026-03-07-bad", "title: Bad\ndate: yesterday\ntopics: [Diplomacy]")
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 1
+    assert any(": warning: no sources" in line for line in result.stderr.splitlines())
+    assert "Build failed: 1 error(s)" in result.stderr
+
+
+def test_raw_html_is_announced(site):
+    desk(site)
+    site.config("title: D\nmarkdown: {raw_html: true}\n")
+    assert "raw HTML in Markdown is ON" in run_cli("build", cwd=site.root).stdout
+    assert "raw HTML in Markdown is ON" in run_cli("check", cwd=site.root).stdout
