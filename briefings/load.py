@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .config import SiteConfig
@@ -49,10 +50,14 @@ def load_corpus(root: Path, config: SiteConfig) -> Corpus:
     return corpus
 
 
-def read_corpus(root: Path, config: SiteConfig) -> tuple[Corpus, tuple[ContentError, ...]]:
+def read_corpus(
+    root: Path, config: SiteConfig, read_files: ReadFiles | None = None
+) -> tuple[Corpus, tuple[ContentError, ...]]:
     """Everything under `root` that is valid, and an error for everything that is not.
 
     Later stages can still check what did load, so one run reports every mistake.
+    `read_files` reads the Markdown files (default: one by one, here); a build passes
+    one that uses its cache and every core.
     """
     errors: list[ContentError] = []
     briefings: list[Briefing] = []
@@ -60,6 +65,7 @@ def read_corpus(root: Path, config: SiteConfig) -> tuple[Corpus, tuple[ContentEr
     topics: list[Profile] = []
     pages: list[Page] = []
     static: list[StaticFile] = []
+    jobs: list[tuple[Path, str]] = []
     if not root.is_dir():
         raise ContentErrors([ContentError(root, None, "content folder not found")])
     for path in _walk(root, errors):
@@ -92,31 +98,12 @@ def read_corpus(root: Path, config: SiteConfig) -> tuple[Corpus, tuple[ContentEr
                 )
             )
             continue
-        try:
-            document = parse_document(path, path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            errors.append(ContentError(path, None, "not UTF-8 text; save the file as UTF-8"))
-            continue
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        if section == "briefings":
-            item = read_briefing(document, config, errors)
-            if item:
-                briefings.append(item)
-        elif section == "pages":
-            page = read_page(document, config, errors)
-            if page:
-                pages.append(page)
-        else:
-            profile = read_profile(
-                document,
-                ACTOR_FIELDS if section == "actors" else TOPIC_FIELDS,
-                config,
-                errors,
-            )
-            if profile:
-                (actors if section == "actors" else topics).append(profile)
+        jobs.append((path, section))
+    found = {"briefings": briefings, "pages": pages, "actors": actors, "topics": topics}
+    for section, item, problems in (read_files or read_one_by_one)(jobs, config):
+        errors.extend(problems)
+        if item is not None:
+            found[section].append(item)  # type: ignore[arg-type]
     corpus = Corpus(
         root=root,
         briefings=tuple(sorted(briefings, key=lambda b: str(b.path))),
@@ -126,6 +113,39 @@ def read_corpus(root: Path, config: SiteConfig) -> tuple[Corpus, tuple[ContentEr
         static_files=tuple(sorted(static, key=lambda s: s.relative)),
     )
     return corpus, tuple(errors)
+
+
+# What reading one Markdown file gives: its section, the item (or None) and its messages.
+FileResult = tuple[str, "Briefing | Profile | Page | None", tuple[ContentError, ...]]
+ReadFiles = Callable[[list[tuple[Path, str]], SiteConfig], Iterable[FileResult]]
+# The SiteConfig fields that reading a file depends on: cached reads are keyed by them.
+LOAD_SETTINGS = ("timezone", "raw_html")
+
+
+def read_one_by_one(jobs: list[tuple[Path, str]], config: SiteConfig) -> Iterator[FileResult]:
+    for path, section in jobs:
+        yield read_content_file(path, section, config)
+
+
+def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes | None = None) -> FileResult:
+    """Parse and validate one Markdown file of `section` (briefings, actors, topics, pages)."""
+    errors: list[ContentError] = []
+    try:
+        raw = (path.read_bytes() if data is None else data).decode("utf-8")
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")  # as read_text() would
+        document = parse_document(path, text)
+    except UnicodeDecodeError:
+        return section, None, (ContentError(path, None, "not UTF-8 text; save the file as UTF-8"),)
+    except ContentErrors as exc:
+        return section, None, tuple(exc.errors)
+    item: Briefing | Profile | Page | None
+    if section == "briefings":
+        item = read_briefing(document, config, errors)
+    elif section == "pages":
+        item = read_page(document, config, errors)
+    else:
+        item = read_profile(document, ACTOR_FIELDS if section == "actors" else TOPIC_FIELDS, config, errors)
+    return section, item, tuple(errors)
 
 
 def _walk(root: Path, errors: list[ContentError]) -> list[Path]:

@@ -10,7 +10,16 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A file of the current output whose bytes are already right: linked into the new
+    output, not written again, so it keeps its date and anything watching it stays quiet."""
+
+    path: Path
 
 
 class UnsafePath(ValueError):
@@ -28,7 +37,7 @@ def safe_join(root: Path, relative: PurePosixPath) -> Path:
     return target
 
 
-def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path]]) -> int:
+def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path | Kept]]) -> int:
     """Write `files` as the new content of `output`; on any error the old folder stays as it was.
 
     `files` may be a generator that renders as it goes: a failure mid-way removes the
@@ -43,7 +52,9 @@ def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path]]
         for relative, content in files:
             target = safe_join(staging, relative)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, Path):
+            if isinstance(content, Kept):
+                _link(content.path, target)
+            elif isinstance(content, Path):
                 shutil.copyfile(content, target)
             else:
                 target.write_bytes(content)
@@ -54,6 +65,13 @@ def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path]]
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+def _link(existing: Path, target: Path) -> None:
+    try:
+        os.link(existing, target)
+    except OSError:  # no hard links here (some shares and file systems): copy, keeping the date
+        shutil.copy2(existing, target)
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from jinja2 import Environment
 
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, as_error
+from .incremental import Builder
 from .index import Site, build_site
-from .load import read_corpus
-from .output import recover_output, write_site
+from .load import ReadFiles, read_corpus
+from .output import recover_output
 from .plan import (
     Asset,
     GeneratedFile,
@@ -39,6 +39,8 @@ class BuildOptions:
     now: datetime | None = None  # what "future" is measured against; default: the clock
     strict: bool = False  # warnings count as errors: nothing is written while there are any
     noindex: bool = False  # previews: ask search engines not to index any page
+    cache: bool = True  # remember parsed files and rendered pages under .cache/ beside content/
+    workers: int | None = None  # processes that parse and render; default: one per core
 
     @property
     def site_root(self) -> Path:
@@ -61,6 +63,7 @@ class BuildReport:
     seconds: float
     site: Site
     warnings: tuple[ContentError, ...]
+    files_rewritten: int = -1  # files whose bytes changed; the others were kept as they were
 
 
 def load_assets(templates: Path) -> tuple[Asset, ...]:
@@ -71,7 +74,7 @@ def load_assets(templates: Path) -> tuple[Asset, ...]:
 
 
 def prepare(
-    options: BuildOptions,
+    options: BuildOptions, read_files: ReadFiles | None = None
 ) -> tuple[SiteConfig, Site, Urls, tuple[Output, ...], Path]:
     """Everything up to rendering; raises ContentErrors with every content error found."""
     config = load_config(options.resolved_config_file())
@@ -79,7 +82,7 @@ def prepare(
         config = config.with_base_url(options.base_url)
     # What loaded cleanly still goes through index and plan, so one run reports
     # a YAML slip in one file and a duplicate slug in two others together.
-    corpus, load_errors = read_corpus(options.content, config)
+    corpus, load_errors = read_corpus(options.content, config, read_files)
     now = options.now or datetime.now(UTC)
     try:
         site = build_site(
@@ -116,13 +119,25 @@ def render_output(env: Environment, output: Output) -> bytes | Path:
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     recover_output(options.output)  # a build killed mid-swap left its old site beside it
-    config, site, urls, outputs, templates = prepare(options)
+    builder = builder_for(options)
+    config, site, urls, outputs, templates = prepare(options, builder.read_files)
     env = make_environment(templates, config, urls, noindex=options.noindex)
-
-    def rendered() -> Iterator[tuple[PurePosixPath, bytes | Path]]:
-        for output in outputs:
-            yield output.file, render_output(env, output)
-
-    written = write_site(options.output, rendered())
+    written = builder.write(options.output, outputs, env, templates)
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
-    return BuildReport(written, pages, time.perf_counter() - started, site, site.warnings)
+    return BuildReport(
+        written.files, pages, time.perf_counter() - started, site, site.warnings, written.rewritten
+    )
+
+
+_builders: dict[tuple[Path | None, int | None], Builder] = {}
+
+
+def builder_for(options: BuildOptions) -> Builder:
+    """The process's Builder for this site: a preview server that builds on every save
+    reuses what the last build read and rendered."""
+    cache_dir = options.site_root / ".cache" if options.cache else None
+    key = (cache_dir, options.workers)
+    if key not in _builders:
+        _builders.clear()  # one site at a time is kept warm
+        _builders[key] = Builder(cache_dir, options.workers)
+    return _builders[key]

@@ -1,0 +1,251 @@
+"""Incremental builds: read only changed files, render only pages whose data changed.
+
+A `Builder` remembers, in memory and under .cache/, what content files gave and what each
+output page was rendered from. A page whose fingerprint (its template set, its settings
+and every value it shows) matches the last build's, and whose file in the output is still
+the one written then, is linked into the new output instead of rendered. The result is
+byte for byte what a clean build writes; the write stage still builds the new site beside
+the old one and swaps it in whole.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from jinja2 import Environment
+
+from .cache import (
+    Fingerprinter,
+    NoFingerprint,
+    Store,
+    digest,
+    engine_fingerprint,
+    folder_fingerprint,
+    read_sealed,
+    write_sealed,
+)
+from .config import SiteConfig
+from .errors import ContentError, ContentErrors
+from .load import LOAD_SETTINGS, FileResult, read_content_file
+from .output import Kept, write_site
+from .parallel import map_ordered
+from .plan import CopiedFile, GeneratedFile, Output, PlannedPage
+from .render import render_page
+
+_MANIFEST = digest(b"output manifest")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What the last build wrote at one path: from what, which bytes, and how the file looked."""
+
+    key: bytes
+    content: bytes
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    files: int  # in the output
+    rewritten: int  # of which written anew; the rest kept as they were
+
+
+class Builder:
+    """Holds what one build learned for the next. One per process is enough (see pipeline)."""
+
+    def __init__(self, cache_dir: Path | None, workers: int | None = None):
+        self.cache_dir = cache_dir
+        self.workers = workers
+        self.store = Store(cache_dir / "files") if cache_dir else None
+        self.loaded: dict[bytes, FileResult] = {}  # by load key, from the last build
+        self.known: dict[tuple[str, str], bytes] = {}  # (type, path) → load key
+        self.unsaved: dict[bytes, FileResult] = {}  # saved to .cache/ once a build succeeds
+
+    # -- load ---------------------------------------------------------------------
+
+    def read_files(self, jobs: list[tuple[Path, str]], config: SiteConfig) -> list[FileResult]:
+        """Load results for `jobs`, from memory or the cache when the bytes are the same."""
+        settings = digest(
+            engine_fingerprint(), repr(tuple(getattr(config, name) for name in LOAD_SETTINGS)).encode()
+        )
+        results: list[FileResult | None] = [None] * len(jobs)
+        keys: list[bytes] = []
+        todo: list[int] = []
+        data: dict[int, bytes] = {}
+        for n, (path, section) in enumerate(jobs):
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = b""  # read again below, to report it as a clean build would
+                todo.append(n)
+                keys.append(b"")
+                continue
+            key = digest(settings, section.encode(), os.fsencode(path), raw)
+            keys.append(key)
+            hit = self.loaded.get(key)
+            if hit is None and self.store is not None:
+                hit = self.store.get(key)
+            if hit is None:
+                todo.append(n)
+                data[n] = raw
+            else:
+                results[n] = hit
+
+        def read(n: int) -> FileResult:
+            path, section = jobs[n]
+            return read_content_file(path, section, config, data.get(n))
+
+        for n, result in zip(todo, map_ordered(read, todo, self.workers), strict=True):
+            results[n] = result
+            if keys[n]:
+                self.unsaved[keys[n]] = result
+        self.loaded = {}
+        self.known = {}
+        for key, result in zip(keys, results, strict=True):
+            assert result is not None
+            if key:
+                self.loaded[key] = result
+                item = result[1]
+                if item is not None:
+                    self.known[(type(item).__name__, str(item.path))] = key
+        return results  # type: ignore[return-value]
+
+    # -- render and write -----------------------------------------------------------
+
+    def write(
+        self, output: Path, outputs: Sequence[Output], env: Environment, templates: Path
+    ) -> WriteReport:
+        """Render what changed, keep what did not, and swap the new output in."""
+        output = output.absolute()
+        manifest_file = (
+            self.cache_dir / "outputs" / digest(os.fsencode(output)).hex() if self.cache_dir else None
+        )
+        old: dict[str, _Entry] = (read_sealed(manifest_file, _MANIFEST) or {}) if manifest_file else {}
+        fingerprint = Fingerprinter(self.known)
+        try:
+            base = digest(engine_fingerprint(), folder_fingerprint(templates), fingerprint(env.globals))
+        except NoFingerprint:
+            base = None
+        keys: list[bytes | None] = []
+        contents: list[bytes | None] = []
+        plan: list[bytes | Path | Kept | None] = []
+        to_render: list[PlannedPage] = []
+        for item in outputs:
+            name = str(item.file)
+            key: bytes | None = None
+            content: bytes | Path | Kept | None = None
+            if isinstance(item, PlannedPage):
+                if base is not None:
+                    try:
+                        key = digest(base, name.encode(), item.template.encode(), fingerprint(item.context))
+                    except NoFingerprint:
+                        key = None
+            elif isinstance(item, GeneratedFile):
+                key = digest(b"generated", item.data)
+                content = item.data
+            elif isinstance(item, CopiedFile):
+                key = _source_key(item.source)
+                content = item.source
+            entry = old.get(name)
+            if (
+                key is not None
+                and entry is not None
+                and entry.key == key
+                and _unchanged(output / name, entry)
+            ):
+                content = Kept(output / name)
+            elif content is None:
+                to_render.append(item)  # type: ignore[arg-type]
+            keys.append(key)
+            contents.append(entry.content if isinstance(content, Kept) else None)  # type: ignore[union-attr]
+            plan.append(content)
+
+        rendered = map_ordered(_Renderer(env), to_render, self.workers)
+        rewritten = 0
+
+        def files() -> Iterator[tuple[PurePosixPath, bytes | Path | Kept]]:
+            nonlocal rewritten
+            for n, item in enumerate(outputs):
+                content = plan[n]
+                if content is None:
+                    result = next(rendered)
+                    if isinstance(result, tuple):
+                        raise ContentErrors(list(result))
+                    content = result
+                if isinstance(content, bytes):
+                    contents[n] = digest(content)
+                    entry = old.get(str(item.file))
+                    if (
+                        entry is not None
+                        and entry.content == contents[n]
+                        and _unchanged(output / item.file, entry)
+                    ):
+                        content = Kept(output / item.file)  # rendered again, to the same bytes
+                if not isinstance(content, Kept):
+                    rewritten += 1
+                yield item.file, content
+
+        count = write_site(output, files())
+        if self.store is not None:
+            for key, result in self.unsaved.items():
+                self.store.put(key, result)
+        self.unsaved = {}
+        if manifest_file is not None:
+            self._remember(manifest_file, output, outputs, keys, contents)
+        return WriteReport(count, rewritten)
+
+    def _remember(
+        self,
+        manifest_file: Path,
+        output: Path,
+        outputs: Sequence[Output],
+        keys: list[bytes | None],
+        contents: list[bytes | None],
+    ) -> None:
+        manifest: dict[str, _Entry] = {}
+        for item, key, content in zip(outputs, keys, contents, strict=True):
+            if key is None:
+                continue
+            try:
+                stat = os.stat(output / item.file)
+            except OSError:
+                continue
+            manifest[str(item.file)] = _Entry(
+                key, content or b"", stat.st_size, stat.st_mtime_ns, stat.st_ino
+            )
+        write_sealed(manifest_file, _MANIFEST, manifest)
+
+
+class _Renderer:
+    """Renders one page in whichever process it runs in; errors come back as values."""
+
+    def __init__(self, env: Environment):
+        self.env = env
+
+    def __call__(self, page: PlannedPage) -> bytes | tuple[ContentError, ...]:
+        try:
+            return render_page(self.env, page)
+        except ContentErrors as exc:
+            return exc.errors
+
+
+def _source_key(source: Path) -> bytes | None:
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return None
+    return digest(b"copied", os.fsencode(source), str((stat.st_size, stat.st_mtime_ns, stat.st_ino)).encode())
+
+
+def _unchanged(path: Path, entry: _Entry) -> bool:
+    """The file is the one the last build left (same inode, size and date)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (entry.size, entry.mtime_ns, entry.inode)

@@ -1,0 +1,144 @@
+"""Cached and incremental builds write exactly what a clean build writes, and no more."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from briefings.pipeline import BuildOptions, build
+
+from .conftest import FIXED_NOW, ROOT, SiteDir
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clean_build(site: SiteDir, tmp_path: Path) -> dict[str, bytes]:
+    """What a first build with no cache at all writes for the same content."""
+    output = tmp_path / "clean-output"
+    shutil.rmtree(output, ignore_errors=True)
+    build(BuildOptions(content=site.content, output=output, now=FIXED_NOW, cache=False))
+    return files_under(output)
+
+
+def identities(root: Path) -> dict[str, tuple[int, int]]:
+    """(inode, modification time) of every file: a file written again gets new ones."""
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_second_build_writes_the_same_bytes_and_rewrites_nothing(example_copy, tmp_path):
+    example_copy.build()
+    first, before = files_under(example_copy.output), identities(example_copy.output)
+    report = example_copy.build()
+    assert files_under(example_copy.output) == first == clean_build(example_copy, tmp_path)
+    assert identities(example_copy.output) == before
+    assert report.files_rewritten == 0
+
+
+def test_template_change_gives_the_clean_build(example_copy, tmp_path):
+    shutil.copytree(ROOT / "templates", example_copy.root / "templates")
+    example_copy.build()
+    base = example_copy.root / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("Skip to content", "Skip to the briefing"))
+    example_copy.build()
+    built = files_under(example_copy.output)
+    assert "Skip to the briefing" in built["index.html"].decode()
+    assert built == clean_build(example_copy, tmp_path)
+
+
+def test_deleted_briefing_gives_the_clean_build(example_copy, tmp_path):
+    example_copy.build()
+    gone = example_copy.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
+    gone.unlink()
+    example_copy.build()
+    built = files_under(example_copy.output)
+    assert not any("analysis-what-the-agreement-leaves-open" in name for name in built)
+    assert built == clean_build(example_copy, tmp_path)
+
+
+def test_renamed_actor_gives_the_clean_build(example_copy, tmp_path):
+    example_copy.build()
+    profile = example_copy.content / "actors/doug-burgum.md"
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace(
+            "name: Doug Burgum", "name: Douglas Burgum\naliases: [Doug Burgum]"
+        )
+    )
+    example_copy.build()
+    built = files_under(example_copy.output)
+    assert "Douglas Burgum" in built["actors/doug-burgum/index.html"].decode()
+    assert built == clean_build(example_copy, tmp_path)
+
+
+def test_site_settings_change_gives_the_clean_build(example_copy, tmp_path):
+    example_copy.build()
+    settings = example_copy.root / "site.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("The Venezuela Desk", "The Caracas Desk")
+    )
+    example_copy.build()
+    built = files_under(example_copy.output)
+    assert "The Caracas Desk" in built["index.html"].decode()
+    assert built == clean_build(example_copy, tmp_path)
+
+
+def test_one_changed_briefing_rewrites_only_the_pages_that_show_it(site, tmp_path):
+    site.briefing(
+        "2026-03-02-oil",
+        "title: Oil exports rise\ndate: 2026-03-02\ntopics: [Oil]\nactors: [PDVSA]",
+    )
+    changed = site.briefing(
+        "2026-03-03-visas",
+        "title: Visa services resume\ndate: 2026-03-03\ntopics: [Migration]\nactors: [Consulado]",
+    )
+    site.build()
+    before = identities(site.output)
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("A paragraph of text.", "Two paragraphs, now.")
+    )
+    report = site.build()
+    after = identities(site.output)
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    assert "briefings/visas/index.html" in rewritten
+    # Pages that never show the changed briefing keep their file, untouched.
+    for name in ("briefings/oil/index.html", "topics/oil/index.html", "actors/pdvsa/index.html"):
+        assert after[name] == before[name], name
+    assert report.files_rewritten == len(rewritten)
+    assert files_under(site.output) == clean_build(site, tmp_path)
+
+
+def test_damaged_cache_is_detected_and_rebuilt(example_copy, tmp_path):
+    example_copy.build()
+    cache = example_copy.root / ".cache"
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert entries
+    for n, entry in enumerate(entries):
+        data = entry.read_bytes()
+        # Truncated, bit-flipped, emptied: every way a disk or a killed process leaves a file.
+        damaged = (
+            data[: len(data) // 2] if n % 3 == 0 else b"" if n % 3 == 1 else data[:-1] + bytes([data[-1] ^ 1])
+        )
+        entry.write_bytes(damaged)
+    # The output changes behind the cache's back, too: someone edited a page by hand.
+    home = example_copy.output / "index.html"
+    home.write_bytes(b"edited by hand")
+    example_copy.build()
+    assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
+
+
+def test_cache_of_another_site_folder_is_not_trusted(example_copy, tmp_path):
+    """The same content moved elsewhere: errors and pages must name the new place."""
+    example_copy.build()
+    moved = SiteDir.__new__(SiteDir)
+    moved.root = tmp_path / "moved"
+    shutil.copytree(example_copy.root, moved.root, symlinks=True)
+    moved.content, moved.output = moved.root / "content", moved.root / "_site"
+    os.utime(moved.content, None)
+    moved.build()
+    assert files_under(moved.output) == files_under(example_copy.output)
