@@ -288,7 +288,8 @@ def serve_command(
             _print_problems(problems)
             click.echo(
                 click.style(
-                    f"[{stamp}] Build failed ({len(problems)} error(s)); still serving the last good site.",
+                    f"[{stamp}] Build failed ({sum(p.severity == 'error' for p in problems)} error(s)); "
+                    "still serving the last good site.",
                     fg="red",
                 ),
                 err=True,

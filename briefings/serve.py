@@ -102,7 +102,7 @@ class Preview:
             result = build(self.options)
             problems = result.warnings
         except ContentErrors as exc:
-            problems = exc.errors
+            problems = (*exc.errors, *exc.warnings)
         except UnsafePath as exc:
             problems = (ContentError(self.options.output, None, str(exc)),)
         seconds = time.perf_counter() - started
@@ -112,7 +112,7 @@ class Preview:
                 self.state.generation += 1
                 self.state.errors = []
             else:
-                self.state.errors = [p.format(Path.cwd()) for p in problems]
+                self.state.errors = [p.format(Path.cwd()) for p in problems if p.severity == "error"]
         self.report(result, problems, seconds)
         self.on_change()
 
