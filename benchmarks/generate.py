@@ -47,7 +47,7 @@ TOPICS = (
 )
 PLACES = ("Caracas", "Washington", "Maracaibo", "Bogotá", "Brasília", "Georgetown", "New York", "Valencia")
 OUTLETS = ("Reuters", "Associated Press", "El País", "Efecto Cocuyo", "Fox News Digital", "BBC Mundo", "Bloomberg")
-WORDS = (
+_PROSE = (
     "officials said the agreement would take effect after a review by ministers in Caracas and Washington "
     "according to people familiar with the talks the government has not published the text of the accord "
     "analysts cautioned that previous commitments had stalled amid disputes over sequencing and guarantees "
@@ -58,7 +58,8 @@ WORDS = (
     "the court scheduled a hearing for next month and defence lawyers said they would contest the charges "
     "residents described long queues for fuel and intermittent power cuts in several western states "
     "a spokesperson said the delegation would return once technical teams had completed their assessment"
-).split()
+)
+WORDS = _PROSE.split()
 
 
 @dataclass(frozen=True)
