@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from briefings.pipeline import BuildOptions, build
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONTENT = ROOT / "content"
 # A fixed "now" keeps the example's future/draft rules independent of the clock.
-FIXED_NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 SITE_YAML = """\
 title: Test Desk

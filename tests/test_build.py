@@ -47,10 +47,18 @@ def test_cli_reports_every_error_with_file_and_line_and_keeps_the_old_site(site)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert "content/briefings/2026-03-06-bad-date.md:3: date: 'March 5, 2026' is not an ISO 8601 date; write 2026-03-05" in lines
-    assert "content/briefings/2026-03-07-no-title.md:2: title: required field is missing; add a line 'title: …'" in lines
+    assert (
+        "content/briefings/2026-03-06-bad-date.md:3: date: 'March 5, 2026' is not an ISO 8601 date; write 2026-03-05"
+        in lines
+    )
+    assert (
+        "content/briefings/2026-03-07-no-title.md:2: title: required field is missing; add a line 'title: …'"
+        in lines
+    )
     assert any(
-        line.startswith("content/briefings/2026-03-08-typo.md:4: unknown field 'topcis'; did you mean 'topics'?")
+        line.startswith(
+            "content/briefings/2026-03-08-typo.md:4: unknown field 'topcis'; did you mean 'topics'?"
+        )
         for line in lines
     )
     after = {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
@@ -80,8 +88,13 @@ def test_two_builds_are_byte_identical(example_copy, tmp_path):
 
 
 def test_spellings_with_one_slug_are_one_term_named_by_profile_or_majority(site):
-    site.write("actors/delcy-rodriguez.md", "---\nname: Delcy Rodríguez\naliases: [Delcy Rodriguez]\nkind: person\n---\nInterim president.\n")
-    site.briefing("2026-03-01-a", "title: A\ndate: 2026-03-01\ntopics: [US–Venezuela]\nactors: [Delcy Rodriguez]")
+    site.write(
+        "actors/delcy-rodriguez.md",
+        "---\nname: Delcy Rodríguez\naliases: [Delcy Rodriguez]\nkind: person\n---\nInterim president.\n",
+    )
+    site.briefing(
+        "2026-03-01-a", "title: A\ndate: 2026-03-01\ntopics: [US–Venezuela]\nactors: [Delcy Rodriguez]"
+    )
     site.briefing("2026-03-02-b", "title: B\ndate: 2026-03-02\ntopics: [US-Venezuela]")
     site.briefing("2026-03-03-c", "title: C\ndate: 2026-03-03\ntopics: [US-Venezuela]")
     report = site.build()
@@ -127,7 +140,9 @@ def test_dates_are_shown_in_the_site_timezone(site):
     site.briefing("a", "title: Late\ndate: 2026-03-06T02:00:00Z\ntopics: [T]")
     site.build()
     # 02:00 UTC is still March 5 in New York.
-    assert '<time datetime="2026-03-05T21:00:00-05:00">March 5, 2026</time>' in site.read("briefings/a/index.html")
+    assert '<time datetime="2026-03-05T21:00:00-05:00">March 5, 2026</time>' in site.read(
+        "briefings/a/index.html"
+    )
 
 
 def test_briefing_url_pattern_from_site_yaml(site):

@@ -7,25 +7,35 @@ import re
 
 def entries(html: str) -> list[str]:
     """The timeline as a reader sees it: 'date | text' per entry, in page order."""
-    found = re.findall(r'<li id="e-[^"]+" class="entry[^"]*">\s*<time datetime="([^"]+)">[^<]*</time>\s*<span class="entry-text">(.*?)</span>\n', html, re.S)
+    found = re.findall(
+        r'<li id="e-[^"]+" class="entry[^"]*">\s*<time datetime="([^"]+)">[^<]*</time>\s*<span class="entry-text">(.*?)</span>\n',
+        html,
+        re.S,
+    )
     return [f"{when} | {re.sub(r'<[^>]+>', '', text).strip()}" for when, text in found]
 
 
 def test_same_event_in_two_briefings_is_one_entry_linking_both(site):
-    site.briefing("2026-03-05-a", """
+    site.briefing(
+        "2026-03-05-a",
+        """
         title: First report
         date: 2026-03-05
         topics: [US–Venezuela]
         events:
           - {date: 2026-01-03, text: U.S. forces capture Nicolás Maduro in Caracas.}
-    """)
-    site.briefing("2026-03-06-b", """
+    """,
+    )
+    site.briefing(
+        "2026-03-06-b",
+        """
         title: Second report
         date: 2026-03-06
         topics: [Diplomacy]
         events:
           - {date: 2026-01-03, text: "u.s.  forces capture Nicolás Maduro in Caracas"}
-    """)
+    """,
+    )
     site.build()
     page = site.read("chronology/index.html")
     captures = [e for e in entries(page) if "capture" in e]
@@ -38,7 +48,9 @@ def test_same_event_in_two_briefings_is_one_entry_linking_both(site):
 
 
 def test_entries_are_oldest_first_with_their_precision(site):
-    site.briefing("2026-03-05-a", """
+    site.briefing(
+        "2026-03-05-a",
+        """
         title: Report
         date: 2026-03-05T09:30:00-05:00
         topics: [T]
@@ -47,7 +59,8 @@ def test_entries_are_oldest_first_with_their_precision(site):
           - {date: 2026-01, text: Month event.}
           - {date: 2025, text: Year event.}
           - {date: 2026-01-15, text: Mid-January event.}
-    """)
+    """,
+    )
     site.build()
     page = site.read("chronology/index.html")
     assert entries(page) == [
@@ -62,14 +75,17 @@ def test_entries_are_oldest_first_with_their_precision(site):
 
 
 def test_event_actors_belong_to_the_actor_chronology_as_well_as_the_briefing_actors(site):
-    site.briefing("2026-03-05-a", """
+    site.briefing(
+        "2026-03-05-a",
+        """
         title: Report
         date: 2026-03-05
         topics: [T]
         actors: [Doug Burgum]
         events:
           - {date: 2026-01-05, text: Pleas entered., actors: [Cilia Flores]}
-    """)
+    """,
+    )
     site.build()
     for actor in ("cilia-flores", "doug-burgum"):
         assert "Pleas entered." in site.read(f"actors/{actor}/index.html")
@@ -77,13 +93,16 @@ def test_event_actors_belong_to_the_actor_chronology_as_well_as_the_briefing_act
 
 def test_drafts_and_future_briefings_are_left_out_of_everything(site):
     site.briefing("2026-03-05-public", "title: Public\ndate: 2026-03-05\ntopics: [T]")
-    site.briefing("2026-03-06-draft", """
+    site.briefing(
+        "2026-03-06-draft",
+        """
         title: Secret draft
         date: 2026-03-06
         draft: true
         topics: [Hidden topic]
         events: [{date: 2026-03-01, text: Draft-only event.}]
-    """)
+    """,
+    )
     site.briefing("2030-01-01-later", "title: Scheduled piece\ndate: 2030-01-01\ntopics: [T]")
     report = site.build()
     assert (report.site.left_out_drafts, report.site.left_out_future) == (1, 1)

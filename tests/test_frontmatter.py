@@ -19,7 +19,9 @@ def errors_of(text: str) -> list[str]:
 
 
 def test_keys_remember_their_lines_in_the_file():
-    doc = parse_document(PATH, "---\ntitle: T\ndate: 2026-03-05\nevents:\n  - date: 2026-01\n    text: x\n---\nBody\n")
+    doc = parse_document(
+        PATH, "---\ntitle: T\ndate: 2026-03-05\nevents:\n  - date: 2026-01\n    text: x\n---\nBody\n"
+    )
     assert doc.meta.key_lines == {"title": 2, "date": 3, "events": 4}
     assert doc.meta["events"][0].key_lines == {"date": 5, "text": 6}
     assert doc.meta["events"].item_lines == [5]

@@ -48,5 +48,6 @@ def test_example_site_matches_golden_output(tmp_path):
             report.append("\n".join(list(diff)[:60]))
     assert not report, (
         "The example site differs from tests/golden/example-site "
-        "(if intended: BRIEFINGS_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py):\n\n" + "\n\n".join(report)
+        "(if intended: BRIEFINGS_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py):\n\n"
+        + "\n\n".join(report)
     )

@@ -27,7 +27,16 @@ def require_vnu() -> Path:
 def validate(folder: Path) -> list[str]:
     """Every error and warning the checker reports, one line each (info messages aside)."""
     result = subprocess.run(
-        ["java", "-jar", str(require_vnu()), "--skip-non-html", "--format", "gnu", "--also-check-css", str(folder)],
+        [
+            "java",
+            "-jar",
+            str(require_vnu()),
+            "--skip-non-html",
+            "--format",
+            "gnu",
+            "--also-check-css",
+            str(folder),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -45,5 +54,7 @@ def test_every_example_page_is_valid_html(tmp_path):
 
 def test_checker_does_catch_a_broken_page(tmp_path):
     # The check above is only worth something if the checker sees our mistakes.
-    (tmp_path / "bad.html").write_text("<!DOCTYPE html><html><head><title>x</title></head><body><p><div></p></body></html>")
+    (tmp_path / "bad.html").write_text(
+        "<!DOCTYPE html><html><head><title>x</title></head><body><p><div></p></body></html>"
+    )
     assert validate(tmp_path) != []
