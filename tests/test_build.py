@@ -202,3 +202,18 @@ def test_static_files_are_copied_and_pages_get_their_own_address(site):
     site.build()
     assert "<h1>About us</h1>" in site.read("about/index.html")
     assert (site.output / "images/map.png").read_bytes() == b"\x89PNG fake"
+
+
+def test_template_mistakes_name_the_template_and_line(example_copy):
+    import shutil
+
+    shutil.copytree(ROOT / "templates", example_copy.root / "templates")
+    template = example_copy.root / "templates/briefing.html"
+    original = template.read_text(encoding="utf-8")
+    line = next(n for n, text in enumerate(original.splitlines(), 1) if "<h1>{{ b.title }}</h1>" in text)
+    for broken, words in (("{{ b.title }", "unexpected '}'"), ("{{ b.titel }}", "has no attribute 'titel'")):
+        template.write_text(original.replace("{{ b.title }}</h1>", broken + "</h1>"), encoding="utf-8")
+        result = run_cli("build", cwd=example_copy.root)
+        assert result.returncode == 1
+        assert f"templates/briefing.html:{line}: template error:" in result.stderr
+        assert words in result.stderr and "Traceback" not in result.stderr
