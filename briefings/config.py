@@ -46,7 +46,23 @@ class SiteConfig:
         return urlsplit(self.base_url).path or "/"
 
     def with_base_url(self, base_url: str) -> SiteConfig:
+        """The same settings served from another address (--base-url, previews)."""
+        if not is_absolute_url(base_url):
+            raise ContentErrors(
+                [
+                    ContentError(
+                        Path("--base-url"),
+                        None,
+                        f"{base_url!r} must be an absolute http(s) URL, like https://example.org/desk/",
+                    )
+                ]
+            )
         return replace(self, base_url=_normalize_base_url(base_url))
+
+
+def is_absolute_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query and not parts.fragment
 
 
 def _normalize_base_url(url: str) -> str:
@@ -65,8 +81,7 @@ def load_config(path: Path) -> SiteConfig:
     fields = FieldReader(path, meta, _KNOWN, errors)
     title = fields.text("title", required=True) or ""
     base_url = fields.text("base_url") or "http://localhost:8000/"
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_absolute_url(base_url):
         fields.error(
             "base_url",
             f"base_url: {base_url!r} must be an absolute http(s) URL, like https://example.org/",

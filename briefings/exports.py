@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,23 +26,6 @@ CONTENT_SECURITY_POLICY = (
 
 def _dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    """Rendered inline Markdown → the words a reader sees, entities decoded, spaces collapsed."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
 
 
 # -- JSON Feed 1.1 ---------------------------------------------------------
@@ -94,7 +76,7 @@ def chronology_entries(site: Site) -> tuple[ChronologyEntry, ...]:
 
 
 def entry_text(entry: ChronologyEntry) -> str:
-    return plain_text(entry.text_html) if entry.kind == "event" else f"Briefing: {entry.briefings[0].title}"
+    return entry.text if entry.kind == "event" else f"Briefing: {entry.briefings[0].title}"
 
 
 def _term_refs(terms: Iterable[Term], urls: Urls) -> list[dict[str, str]]:

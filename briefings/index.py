@@ -39,6 +39,7 @@ class ChronologyEntry:
     when: PartialDate
     kind: Literal["event", "briefing"]
     text_html: str  # an event's inline Markdown, rendered; '' for a briefing
+    text: str  # the same as plain words; '' for a briefing
     briefings: tuple[Briefing, ...]  # the briefing itself, or every briefing reporting the event
     actors: tuple[Term, ...]
     topics: tuple[Term, ...]
@@ -309,11 +310,17 @@ def _check_duplicate_slugs(briefings: Sequence[Briefing], errors: list[ContentEr
 # -- chronology ------------------------------------------------------------
 
 _TRAILING = re.compile(r"[\s.!?;:,…]+$")
+# Typographic and typewriter quotes are the same words: editors swap one for the other.
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
 
 
 def event_key(when: PartialDate, text: str) -> tuple[PartialDate, str]:
-    """Same date and same words (case, spacing and final punctuation aside) → one entry."""
-    return when, _TRAILING.sub("", " ".join(normalize_name(text).casefold().split()))
+    """Same date and same words (case, spacing, quote style and final punctuation aside) → one entry.
+
+    `text` is the plain text a reader sees, so Markdown emphasis does not split an event.
+    """
+    words = " ".join(normalize_name(text).translate(_QUOTES).casefold().split())
+    return when, _TRAILING.sub("", words)
 
 
 def _chronology(
@@ -323,6 +330,7 @@ def _chronology(
     class Pending:
         when: PartialDate
         text_html: str
+        text: str
         briefings: list[Briefing]
         actor_names: list[str]
         topic_names: list[str]
@@ -331,8 +339,8 @@ def _chronology(
     for briefing in oldest_first:
         for event in briefing.events:
             pending = events.setdefault(
-                event_key(event.when, event.text),
-                Pending(event.when, event.text_html, [], [], []),
+                event_key(event.when, event.text_plain),
+                Pending(event.when, event.text_html, event.text_plain, [], [], []),
             )
             if briefing not in pending.briefings:
                 pending.briefings.append(briefing)
@@ -347,6 +355,7 @@ def _chronology(
             when=p.when,
             kind="event",
             text_html=p.text_html,
+            text=p.text,
             briefings=tuple(p.briefings),
             actors=terms(p.actor_names, actors),
             topics=terms(p.topic_names, topics),
@@ -358,6 +367,7 @@ def _chronology(
             when=b.day,
             kind="briefing",
             text_html="",
+            text="",
             briefings=(b,),
             actors=terms(b.actors, actors),
             topics=terms(b.topics, topics),
@@ -388,11 +398,7 @@ def _chronology(
 
 
 def _anchor_words(entry: ChronologyEntry) -> str:
-    text = (
-        entry.briefings[0].slug
-        if entry.kind == "briefing"
-        else slugify(re.sub(r"<[^>]+>", "", entry.text_html))
-    )
+    text = entry.briefings[0].slug if entry.kind == "briefing" else slugify(entry.text)
     return "-".join(text.split("-")[:6]) or "event"
 
 

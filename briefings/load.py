@@ -138,6 +138,7 @@ def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes 
         return section, None, (ContentError(path, None, "not UTF-8 text; save the file as UTF-8"),)
     except ContentErrors as exc:
         return section, None, tuple(exc.errors)
+    _check_body(document, errors)
     item: Briefing | Profile | Page | None
     if section == "briefings":
         item = read_briefing(document, config, errors)
@@ -146,6 +147,25 @@ def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes 
     else:
         item = read_profile(document, ACTOR_FIELDS if section == "actors" else TOPIC_FIELDS, config, errors)
     return section, item, tuple(errors)
+
+
+# C0 controls other than tab and newline: invisible, often pasted from word processors,
+# and not allowed in XML, so one of them would break every feed the briefing is in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_body(document: Document, errors: list[ContentError]) -> None:
+    for offset, line in enumerate(document.body.split("\n")):
+        found = _CONTROL.search(line)
+        if found:
+            errors.append(
+                ContentError(
+                    document.path,
+                    document.body_line + offset,
+                    f"an invisible control character (U+{ord(found.group()):04X}) is in the text, "
+                    "often pasted from a word processor; delete it",
+                )
+            )
 
 
 def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
@@ -257,7 +277,8 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         "authors": fields.names("authors"),
         "draft": fields.flag("draft"),
     }
-    if updated and published and updated < published:
+    # A date without a time means "that day", not midnight: same-day updates are fine.
+    if updated and published and updated.date() < published.date():
         fields.error(
             "updated",
             "updated: is earlier than date; an update comes after publication",
@@ -313,6 +334,7 @@ def _read_event(document, item, line, number, config, errors) -> ReportedEvent |
         when=when,
         text=text,
         text_html=render_inline(text, config.raw_html),
+        text_plain=plain_text(text),
         actors=actors,
         line=line,
     )
@@ -369,7 +391,7 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
         path=document.path,
         slug=slug,
         title=title,
-        summary=summary or plain_text(body.first_paragraph),
+        summary=summary or body.first_paragraph,
         body_html=body.html,
         lines=dict(document.meta.key_lines),
     )

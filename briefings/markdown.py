@@ -20,9 +20,17 @@ class RenderedMarkdown:
     first_paragraph: str  # plain text, for summaries and descriptions
 
 
+# Ids the templates give their own parts of a page; a body heading never takes one.
+TEMPLATE_IDS = frozenset({"main", "latest", "in-play", "briefings", "chronology"})
+TEMPLATE_ID_PREFIXES = ("facts-", "e-", "y-", "archive-", "fn-", "fnref-")
+
+
 def _heading_id(title: str) -> str:
-    # ASCII ids, like every URL on the site; never empty.
-    return slugify(title) or "section"
+    # ASCII ids, like every URL on the site; never empty, never one of the page's own.
+    slug = slugify(title) or "section"
+    if slug in TEMPLATE_IDS or slug.startswith(TEMPLATE_ID_PREFIXES):
+        return f"section-{slug}"
+    return slug
 
 
 @lru_cache(maxsize=2)

@@ -77,6 +77,7 @@ class ReportedEvent:
     when: PartialDate
     text: str  # inline Markdown, as written
     text_html: str  # rendered inline
+    text_plain: str  # the words a reader sees: for merging, anchors, feeds and calendars
     actors: tuple[str, ...]  # names as written
     line: int
 

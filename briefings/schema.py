@@ -62,12 +62,15 @@ class FieldReader:
         self.meta = meta
         self.errors = errors
         self.prefix = prefix
+        self.misspelled: set[str] = set()  # known fields the writer seems to have mistyped
         for key in meta:
             if key in known:
                 continue
             guess = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = f"; did you mean '{guess[0]}'?" if guess else f"; known fields: {', '.join(known)}"
             self.error(key, f"unknown field '{self.prefix}{key}'{hint}")
+            if guess and guess[0] not in meta:
+                self.misspelled.add(guess[0])
 
     # -- helpers -----------------------------------------------------------
     def line(self, key: str) -> int:
@@ -86,6 +89,8 @@ class FieldReader:
                 if key in self.meta:
                     message = f"{self.name(key)}: is empty; write a value after '{key}:'"
                     line = self.line(key)
+                elif key in self.misspelled:
+                    return None  # "did you mean" already says it: one mistake, one message
                 else:
                     message = f"{self.name(key)}: required field is missing; add a line '{key}: …'"
                     line = self.meta.line
@@ -168,6 +173,9 @@ class FieldReader:
             )
             return None
         year, month, day = (int(g) if g else 0 for g in match.groups())
+        if not 1 <= year <= 9998:
+            self.error(key, f"{self.name(key)}: {text!r} has no usable year; write a year from 0001 to 9998")
+            return None
         if month and not 1 <= month <= 12:
             self.error(
                 key,

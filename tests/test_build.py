@@ -217,3 +217,47 @@ def test_template_mistakes_name_the_template_and_line(example_copy):
         assert result.returncode == 1
         assert f"templates/briefing.html:{line}: template error:" in result.stderr
         assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_pasted_control_characters_are_reported_at_their_line(site):
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", "Fine line.\n\nPasted\x0ctext.\n")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert (error.path.name, error.line) == ("a.md", 8)
+    assert "U+000C" in error.message and "delete it" in error.message
+
+
+def test_a_same_day_update_without_a_time_is_accepted(site):
+    site.briefing("a", "title: A\ndate: 2026-03-05T14:00:00-05:00\nupdated: 2026-03-05\ntopics: [T]")
+    site.build()
+    assert "Updated <time" in site.read("briefings/a/index.html")
+
+
+def test_event_years_out_of_range_are_errors_not_crashes(site):
+    site.briefing(
+        "a",
+        "title: A\ndate: 2026-03-05\ntopics: [T]\nevents: [{date: 0000, text: X}, {date: 9999-12, text: Y}]",
+    )
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert [e.line for e in caught.value.errors] == [5, 5]
+    assert all("write a year from 0001 to 9998" in e.message for e in caught.value.errors)
+
+
+def test_body_headings_never_take_an_id_the_page_uses(site):
+    site.briefing(
+        "a", "title: A\ndate: 2026-03-05\ntopics: [T]", "## Main\n\n## Facts events\n\n## Background\n"
+    )
+    site.build()
+    page = site.read("briefings/a/index.html")
+    ids = __import__("re").findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert '<h2 id="section-main">Main</h2>' in page and '<h2 id="background">Background</h2>' in page
+
+
+def test_a_base_url_that_is_not_absolute_is_refused(site):
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    result = run_cli("build", "--base-url", "example.org/desk", cwd=site.root)
+    assert result.returncode == 1
+    assert "must be an absolute http(s) URL" in result.stderr and "Traceback" not in result.stderr

@@ -113,3 +113,28 @@ def test_drafts_and_future_briefings_are_left_out_of_everything(site):
     site.build(drafts=True, future=True)
     assert "Draft-only event." in site.read("chronology/index.html")
     assert "Scheduled piece" in site.read("index.html")
+
+
+def test_quote_style_and_emphasis_do_not_split_an_event(site):
+    site.briefing(
+        "2026-03-05-a",
+        """
+        title: A
+        date: 2026-03-05
+        topics: [T]
+        events: [{date: 2026-01-03, text: "Maduro's *capture* in Caracas."}]
+    """,
+    )
+    site.briefing(
+        "2026-03-06-b",
+        """
+        title: B
+        date: 2026-03-06
+        topics: [T]
+        events: [{date: 2026-01-03, text: "Maduro’s capture in Caracas"}]
+    """,
+    )
+    site.build()
+    page = site.read("chronology/index.html")
+    assert [e for e in entries(page) if "capture" in e] == ["2026-01-03 | Maduro’s capture in Caracas."]
+    assert 'id="e-2026-01-03-maduros-capture-in-caracas"' in page
