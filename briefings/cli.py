@@ -118,16 +118,16 @@ def build_command(
         click.echo(click.style(f"Build failed: {exc}", fg="red"), err=True)
         sys.exit(1)
     _print_problems(report.warnings)
-    site = report.site
+    site = report.summary
     left_out = []
     if site.left_out_drafts:
         left_out.append(f"{site.left_out_drafts} draft(s)")
     if site.left_out_future:
         left_out.append(f"{site.left_out_future} scheduled")
     extra = f"; left out {' and '.join(left_out)} (--drafts/--future to include)" if left_out else ""
-    raw = "; raw HTML in Markdown is ON" if site.config.raw_html else ""
+    raw = "; raw HTML in Markdown is ON" if site.raw_html else ""
     click.echo(
-        f"Built {len(site.articles)} briefings into {output}: {report.pages} pages, "
+        f"Built {site.articles} briefings into {output}: {report.pages} pages, "
         f"{report.files_written} files in {report.seconds:.2f}s{extra}{raw}."
     )
 
@@ -297,7 +297,7 @@ def serve_command(
             return
         _print_problems(problems)
         click.echo(
-            f"[{stamp}] Built {len(result.site.articles)} briefings, {result.pages} pages in {seconds:.2f}s."
+            f"[{stamp}] Built {result.summary.articles} briefings, {result.pages} pages in {seconds:.2f}s."
         )
 
     def ready(url: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
@@ -30,10 +31,12 @@ from .cache import (
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .load import LOAD_SETTINGS, FileResult, read_content_file
+from .model import Briefing
 from .output import Kept, write_site
 from .parallel import map_ordered
 from .plan import CopiedFile, GeneratedFile, Output, PlannedPage
-from .render import render_page
+from .render import make_environment, render_page
+from .urls import Urls
 
 _MANIFEST = digest(b"output manifest")
 
@@ -65,6 +68,33 @@ class Builder:
         self.loaded: dict[bytes, FileResult] = {}  # by load key, from the last build
         self.known: dict[tuple[str, str], bytes] = {}  # (type, path) → load key
         self.unsaved: dict[bytes, FileResult] = {}  # saved to .cache/ once a build succeeds
+        # Jinja environments by use ("build", "preview"), each with what made it.
+        self.envs: dict[str, tuple[bytes, Environment]] = {}
+        self.last: object | None = None  # what the last successful build made (see pipeline)
+
+    def environment(
+        self, templates: Path, config: SiteConfig, urls: Urls, noindex: bool, use: str = "build"
+    ) -> Environment:
+        """The Jinja environment, made again only when the templates or settings change: a
+        preview that rebuilds on every save keeps its compiled templates. Each thread that
+        renders has its own `use`, so no environment is shared between threads."""
+        key = digest(
+            folder_fingerprint(templates),
+            repr((config, sorted(urls.assets.items()), noindex)).encode(),
+        )
+        found = self.envs.get(use)
+        if found is None or found[0] != key:
+            found = self.envs[use] = (key, make_environment(templates, config, urls, noindex=noindex))
+        return found[1]
+
+    def first_date_after(self, now: datetime) -> datetime | None:
+        """The first briefing date after `now`: when a scheduled briefing is due, pages change."""
+        dates = [
+            result[1].date
+            for result in self.loaded.values()
+            if isinstance(result[1], Briefing) and result[1].date > now
+        ]
+        return min(dates, default=None)
 
     # -- load ---------------------------------------------------------------------
 

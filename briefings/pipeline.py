@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
 
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, as_error
 from .incremental import Builder
-from .index import Site, build_site
-from .load import ReadFiles, read_corpus
+from .index import Article, Site, build_site
+from .inputs import (
+    InputState,
+    Remembered,
+    SiteSummary,
+    forget,
+    input_state,
+    output_state,
+    remember,
+    unchanged,
+)
+from .load import ReadFiles, read_content_file, read_corpus
+from .model import Briefing
 from .output import recover_output
 from .plan import (
     Asset,
@@ -21,9 +34,10 @@ from .plan import (
     Output,
     PlannedPage,
     asset_paths,
+    briefing_page,
     plan_pages,
 )
-from .render import BUNDLED_TEMPLATES, make_environment, render_page
+from .render import BUNDLED_TEMPLATES, render_page
 from .urls import Urls
 
 
@@ -61,9 +75,23 @@ class BuildReport:
     files_written: int
     pages: int
     seconds: float
-    site: Site
+    summary: SiteSummary
     warnings: tuple[ContentError, ...]
     files_rewritten: int = -1  # files whose bytes changed; the others were kept as they were
+    # The indexed site; a build that found nothing changed indexes it only when asked.
+    site_source: Callable[[], Site] = field(default=lambda: _no_site(), repr=False, compare=False)
+
+    @property
+    def site(self) -> Site:
+        return self.site_source()
+
+
+def _no_site() -> Site:
+    raise LookupError("this report has no site")
+
+
+def summarize(site: Site) -> SiteSummary:
+    return SiteSummary(len(site.articles), site.left_out_drafts, site.left_out_future, site.config.raw_html)
 
 
 def load_assets(templates: Path) -> tuple[Asset, ...]:
@@ -119,14 +147,156 @@ def render_output(env: Environment, output: Output) -> bytes | Path:
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     recover_output(options.output)  # a build killed mid-swap left its old site beside it
+    options = replace(options, now=options.now or datetime.now(UTC))
+    assert options.now is not None
     builder = builder_for(options)
+    inputs = _input_state(options)
+    if inputs is not None and builder.cache_dir is not None:
+        last = unchanged(builder.cache_dir, options.output, inputs, options.now)
+        if last is not None:
+            return BuildReport(
+                last.files,
+                last.pages,
+                time.perf_counter() - started,
+                last.summary,
+                last.warnings,
+                0,
+                _once(lambda: _keep_last(builder, options, *prepare(options, builder.read_files)[:4])),
+            )
     config, site, urls, outputs, templates = prepare(options, builder.read_files)
-    env = make_environment(templates, config, urls, noindex=options.noindex)
+    env = builder.environment(templates, config, urls, options.noindex)
     written = builder.write(options.output, outputs, env, templates)
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
+    summary = summarize(site)
+    if builder.cache_dir is not None:
+        state = output_state(options.output)
+        if inputs is None or state is None:
+            forget(builder.cache_dir, options.output)
+        else:
+            due = builder.first_date_after(options.now)
+            remembered = Remembered(inputs.key, state, due, written.files, pages, summary, site.warnings)
+            remember(builder.cache_dir, options.output, inputs, remembered)
+    _keep_last(builder, options, config, site, urls, outputs)
     return BuildReport(
-        written.files, pages, time.perf_counter() - started, site, site.warnings, written.rewritten
+        written.files,
+        pages,
+        time.perf_counter() - started,
+        summary,
+        site.warnings,
+        written.rewritten,
+        lambda: site,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the last successful build made, for pages rendered ahead of the next one."""
+
+    options: BuildOptions
+    config: SiteConfig
+    urls: Urls
+    articles: Mapping[str, Article]  # by the absolute path of their file
+    pages: frozenset[PurePosixPath]
+
+
+def _keep_last(
+    builder: Builder,
+    options: BuildOptions,
+    config: SiteConfig,
+    site: Site,
+    urls: Urls,
+    outputs: tuple[Output, ...],
+) -> Site:
+    articles = {os.path.abspath(a.briefing.path): a for a in site.articles}
+    pages = frozenset(o.file for o in outputs)
+    builder.last = LastBuild(replace(options, now=None), config, urls, articles, pages)
+    return site
+
+
+def quick_pages(options: BuildOptions, changed: Iterable[Path]) -> dict[str, tuple[PurePosixPath, bytes]]:
+    """The pages of saved briefings, rendered against the last build's site, for a preview
+    to show while the full build runs.
+
+    Only for briefings whose place in the site cannot have moved: the same slug, date,
+    draft flag, topics, actors and events as in the last build, so their page differs from
+    what the full build will write only in what the file itself says. Returns
+    {absolute source path: (output file, bytes)}, or nothing when any changed file is not
+    such a briefing, has an error, or the templates or settings changed.
+    """
+    builder = builder_for(options)
+    last = builder.last
+    if not isinstance(last, LastBuild) or last.options != replace(options, now=None):
+        return {}
+    templates = options.resolved_templates()
+    found: dict[str, tuple[PurePosixPath, bytes]] = {}
+    for path in changed:
+        source = os.path.abspath(path)
+        article = last.articles.get(source)
+        if article is None:
+            return {}
+        _, item, problems = read_content_file(article.briefing.path, "briefings", last.config)
+        if not isinstance(item, Briefing) or any(p.severity == "error" for p in problems):
+            return {}
+        old = article.briefing
+        if _placement(item) != _placement(old):
+            return {}
+        fresh = replace(
+            article,
+            briefing=item,
+            events=tuple(
+                replace(e, briefings=tuple(item if b is old else b for b in e.briefings))
+                for e in article.events
+            ),
+        )
+        page = briefing_page(fresh, last.config, last.urls)
+        if page.file not in last.pages:
+            return {}
+        try:
+            env = builder.environment(templates, last.config, last.urls, options.noindex, use="preview")
+            found[source] = (page.file, render_page(env, page))
+        except ContentErrors:
+            return {}
+    return found
+
+
+def _placement(briefing: Briefing) -> tuple[object, ...]:
+    """What decides where a briefing appears, besides itself: its address and its relations."""
+    events = tuple((e.when, e.text, e.actors) for e in briefing.events)
+    return (briefing.slug, briefing.date, briefing.draft, briefing.topics, briefing.actors, events)
+
+
+def _input_state(options: BuildOptions) -> InputState | None:
+    """What this build reads, by stat; None when the build cannot be skipped."""
+    if not options.cache:
+        return None
+    settings = (
+        options.content.absolute(),
+        options.output.absolute(),
+        options.resolved_config_file().absolute(),
+        options.resolved_templates().absolute(),
+        options.drafts,
+        options.future,
+        options.base_url,
+        options.strict,
+        options.noindex,
+    )
+    return input_state(
+        repr(settings).encode(),
+        options.content,
+        options.resolved_templates(),
+        options.resolved_config_file(),
+    )
+
+
+def _once(make: Callable[[], Site]) -> Callable[[], Site]:
+    found: list[Site] = []
+
+    def site() -> Site:
+        if not found:
+            found.append(make())
+        return found[0]
+
+    return site
 
 
 _builders: dict[tuple[Path | None, int | None], Builder] = {}

@@ -9,8 +9,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import exports, jsonld
+from .config import SiteConfig
 from .errors import ContentError, ContentErrors
-from .index import Site, TermIndex
+from .index import Article, Site, TermIndex
 from .urls import FeedOf, Urls, output_file
 
 HOME_LATEST = 12
@@ -102,16 +103,7 @@ def plan_pages(
         _generated(urls, "robots", exports.robots_txt(urls)),
         _generated(urls, "headers", exports.headers_file(urls, noindex)),
     ]
-    outputs += [
-        page(
-            a,
-            "briefing.html",
-            a.briefing.path,
-            article=a,
-            structured_data=jsonld.news_article(a, config, urls),
-        )
-        for a in site.articles
-    ]
+    outputs += [briefing_page(a, config, urls) for a in site.articles]
     terms = (*site.topics, *site.actors)
     outputs += [
         page(
@@ -141,6 +133,17 @@ def plan_pages(
     outputs += [CopiedFile(PurePosixPath(s.relative), s.path) for s in site.static_files]
     _check_unique(outputs)
     return tuple(outputs)
+
+
+def briefing_page(article: Article, config: SiteConfig, urls: Urls) -> PlannedPage:
+    """The page of one briefing."""
+    return _page_factory(urls)(
+        article,
+        "briefing.html",
+        article.briefing.path,
+        article=article,
+        structured_data=jsonld.news_article(article, config, urls),
+    )
 
 
 def _page_factory(urls: Urls):  # type: ignore[no-untyped-def]

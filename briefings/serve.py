@@ -3,6 +3,10 @@
 The only module that imports livereload. Its own watcher drops changes that come within
 a few seconds of the last reload, so we watch and debounce ourselves, and tell its
 websocket clients to reload only after a rebuild has finished and been swapped in.
+
+A saved briefing whose place in the site cannot have moved has its own page rendered at
+once and served from memory while the whole site builds on another thread; the reload
+is pushed twice, for that page and for the finished build.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from tornado import ioloop, web
 
 from .errors import ContentError, ContentErrors
 from .output import UnsafePath
-from .pipeline import BuildOptions, BuildReport, build
+from .pipeline import BuildOptions, BuildReport, build, quick_pages
 
 POLL_SECONDS = 0.05
 # A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
@@ -93,8 +97,51 @@ class Preview:
         self.stop = threading.Event()
         self.on_change: Callable[[], None] = lambda: None
         self.thread = threading.Thread(target=self._watch, name="briefings-watch", daemon=True)
+        self.builder = threading.Thread(target=self._build_when_wanted, name="briefings-build", daemon=True)
+        self.wanted = threading.Event()  # files changed since the last build started
+        self.changes = 0  # numbers the bursts of saves seen so far
+        # Pages shown ahead of the build that will write them: output file → (burst, source, bytes).
+        self.ahead: dict[str, tuple[int, str, bytes]] = {}
+        self.last: BuildReport | None = None
+
+    def page_ahead(self, relative: str) -> bytes | None:
+        """A saved briefing's page, rendered before the build that writes it has finished."""
+        with self.state.lock:
+            found = self.ahead.get(relative)
+        return found[2] if found else None
+
+    def saved(self, changed: list[str]) -> None:
+        """Files changed: show a saved briefing's own page at once where it cannot be wrong
+        (pipeline.quick_pages decides), then have the whole site built again."""
+        with self.state.lock:
+            self.changes += 1
+            burst = self.changes
+        try:
+            quick = quick_pages(self.options, [Path(p) for p in changed])
+        except (OSError, ContentErrors):
+            quick = {}
+        touched = {os.path.abspath(p) for p in changed}
+        with self.state.lock:
+            self.ahead = {k: v for k, v in self.ahead.items() if v[1] not in touched}
+            for source, (file, data) in quick.items():
+                self.ahead[str(file)] = (burst, source, data)
+            if quick:
+                self.state.generation += 1
+        if quick:
+            self.on_change()
+        self.wanted.set()
+
+    def _build_when_wanted(self) -> None:
+        if self.last is not None:
+            self.last.site  # a first build that found nothing changed indexes the site now  # noqa: B018
+        while not self.stop.is_set():
+            if self.wanted.wait(0.05):
+                self.wanted.clear()
+                self.rebuild()
 
     def rebuild(self) -> None:
+        with self.state.lock:
+            covered = self.changes  # saves seen before this build reads the files
         started = time.perf_counter()
         result: BuildReport | None = None
         problems: tuple[ContentError, ...] = ()
@@ -106,8 +153,12 @@ class Preview:
         except UnsafePath as exc:
             problems = (ContentError(self.options.output, None, str(exc)),)
         seconds = time.perf_counter() - started
+        self.last = result or self.last
         with self.state.lock:
             self.state.attempt += 1
+            # What this build read replaces the pages shown ahead of it; after a failed
+            # build the last good site is what the preview shows.
+            self.ahead = {k: v for k, v in self.ahead.items() if v[0] > covered}
             if result is not None:
                 self.state.generation += 1
                 self.state.errors = []
@@ -118,6 +169,7 @@ class Preview:
 
     def start(self) -> None:
         self.thread.start()
+        self.builder.start()
 
     def _watch(self) -> None:
         seen = snapshot(self.watched)
@@ -137,14 +189,16 @@ class Preview:
                 current = settled
             if self.stop.is_set():
                 return
+            changed = [p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p)]
             seen = current
-            self.rebuild()
+            self.saved(changed)
 
     def close(self) -> None:
         """Stop watching; wait for a build in progress so no temp folder is left behind."""
         self.stop.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout=60)
+        for thread in (self.thread, self.builder):
+            if thread.is_alive():
+                thread.join(timeout=60)
         output = self.options.output.absolute()
         for leftover in output.parent.glob(f".{output.name}.new-*"):
             shutil.rmtree(leftover, ignore_errors=True)
@@ -188,6 +242,19 @@ def make_app(preview: Preview, host: str) -> web.Application:
         bound_host = host
 
     class SiteFiles(Guard, web.StaticFileHandler):
+        async def get(self, path: str, include_body: bool = True) -> None:
+            ahead = preview.page_ahead(path + "index.html" if not path or path.endswith("/") else path)
+            if ahead is None:
+                await super().get(path, include_body)
+                return
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(ahead if include_body else None)
+
+        def compute_etag(self) -> str | None:
+            # A page shown ahead has no file yet, and is never cached (no-store) anyway.
+            return super().compute_etag() if getattr(self, "absolute_path", None) else None
+
         def set_extra_headers(self, path: str) -> None:
             self.set_header("Cache-Control", "no-store")
 

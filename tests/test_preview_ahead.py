@@ -1,0 +1,62 @@
+"""The preview shows a saved briefing's page before the whole site is built again: that page
+must be the one the build then writes, and nothing is shown ahead when it could differ."""
+
+from __future__ import annotations
+
+from briefings.pipeline import BuildOptions, build, quick_pages
+
+from .conftest import FIXED_NOW
+
+BRIEFING = "briefings/2026-03-05-us-and-venezuela-agree-to-restore-relations.md"
+
+
+def options(site) -> BuildOptions:
+    return BuildOptions(content=site.content, output=site.output, now=FIXED_NOW)
+
+
+def edit(site, old: str, new: str):
+    path = site.content / BRIEFING
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_the_page_shown_ahead_is_the_page_the_build_writes(example_copy):
+    build(options(example_copy))
+    saved = edit(example_copy, "title: ", "title: Edited — ")
+    with saved.open("a", encoding="utf-8") as file:
+        file.write("\nA late paragraph with a [link](https://example.org/).\n")
+    ahead = quick_pages(options(example_copy), [saved])
+    assert len(ahead) == 1
+    file, page = next(iter(ahead.values()))
+    assert "Edited — " in page.decode()
+    build(options(example_copy))
+    assert (example_copy.output / file).read_bytes() == page
+
+
+def test_nothing_is_shown_ahead_when_the_briefing_moves_or_changes_its_relations(example_copy):
+    build(options(example_copy))
+    for old, new in (
+        ("date: 2026-03-05", "date: 2026-03-04"),  # another place in every list
+        ("topics: [", "topics: [Fisheries, "),  # another topic page lists it
+    ):
+        saved = edit(example_copy, old, new)
+        assert quick_pages(options(example_copy), [saved]) == {}
+        edit(example_copy, new, old)
+
+
+def test_nothing_is_shown_ahead_for_a_file_with_an_error(example_copy):
+    build(options(example_copy))
+    saved = edit(example_copy, "date: 2026-03-05", "date: March 5, 2026")
+    assert quick_pages(options(example_copy), [saved]) == {}
+
+
+def test_nothing_is_shown_ahead_for_a_new_file_or_another_kind_of_file(example_copy):
+    build(options(example_copy))
+    new = example_copy.write(
+        "briefings/2026-03-09-new.md", "---\ntitle: New\ndate: 2026-03-09\ntopics: [Trade]\n---\nText.\n"
+    )
+    assert quick_pages(options(example_copy), [new]) == {}
+    profile = next((example_copy.content / "actors").glob("*.md"))
+    assert quick_pages(options(example_copy), [profile]) == {}
