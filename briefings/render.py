@@ -31,10 +31,6 @@ def iso_datetime(moment: datetime | PartialDate) -> str:
     return moment.isoformat()
 
 
-def iso_day(moment: datetime) -> str:
-    return moment.date().isoformat()
-
-
 def make_environment(
     templates: Path, config: SiteConfig, urls: Urls, noindex: bool = False
 ) -> jinja2.Environment:
@@ -46,14 +42,19 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(long_date=long_date, iso=iso_datetime, iso_day=iso_day)
+    env.filters.update(
+        long_date=long_date,
+        iso=iso_datetime,
+        # Rendered Markdown is the only HTML marked safe; its site-root links follow the base path.
+        site_html=lambda html: Markup(urls.rebase_html(html)),
+        feed_html=urls.absolute_html,  # stays a str: autoescaped into the feed's XML
+    )
     # JSON-LD in the order it was built, readable (tojson still escapes <, >, & and ').
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     env.globals.update(
         site=config,
         url_for=urls.url_for,
         absolute_url=urls.absolute,
-        markup=Markup,
         noindex=noindex,
     )
     return env

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -33,6 +34,11 @@ class FeedOf:
     """The Atom feed of a topic or actor: /topics/<slug>/feed.xml."""
 
     term: Term
+
+
+# An href or src attribute that starts at the site root; markdown-it escapes quotes in
+# text, so this matches attributes only. '//' (another host) is left alone.
+_ROOT_LINK = re.compile(r'\b(href|src)="/(?!/)')
 
 
 class Urls:
@@ -82,6 +88,18 @@ class Urls:
 
     def absolute(self, thing: object) -> str:
         return self.url_for(thing, absolute=True)
+
+    def rebase_html(self, html: str) -> str:
+        """Site-root links written in Markdown (`/about/`) moved under the base path (`/desk/about/`).
+
+        Writers link as if the site were served at '/'; previews at '/' and production
+        under a sub-path then both work.
+        """
+        return _ROOT_LINK.sub(rf'\1="{self.prefix}/', html) if self.prefix else html
+
+    def absolute_html(self, html: str) -> str:
+        """Site-root links made absolute, for feeds read away from the site."""
+        return _ROOT_LINK.sub(rf'\1="{self.config.base_url}', html)
 
 
 def output_file(site_path: str) -> PurePosixPath:

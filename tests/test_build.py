@@ -261,3 +261,13 @@ def test_a_base_url_that_is_not_absolute_is_refused(site):
     result = run_cli("build", "--base-url", "example.org/desk", cwd=site.root)
     assert result.returncode == 1
     assert "must be an absolute http(s) URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_site_root_links_are_absolute_in_feeds(site):
+    import feedparser
+
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", "See [about](/about/).\n")
+    site.build(base_url="https://example.org/desk/")
+    (entry,) = feedparser.parse(site.read("feed.xml")).entries
+    assert 'href="https://example.org/desk/about/"' in entry.content[0].value
+    assert '<a href="/desk/about/">about</a>' in site.read("briefings/a/index.html")
