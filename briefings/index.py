@@ -485,7 +485,7 @@ def _nearest(group: int, i: int, need: int, stamps: list[int], items: Sequence[B
         j = i + low.bit_length()
         found.append(j)
         after ^= low
-    if len(found) > need:
+    if len(found) >= need:  # ties with the last one taken may lie further along either side
         limit = sorted(abs(stamps[j] - here) for j in found)[need - 1]
         while before and here - stamps[before.bit_length() - 1] <= limit:
             j = before.bit_length() - 1
