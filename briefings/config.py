@@ -71,12 +71,18 @@ def _normalize_base_url(url: str) -> str:
 
 def load_config(path: Path) -> SiteConfig:
     """Read site.yaml, reporting every bad key at once."""
-    if path.exists():
-        meta = load_yaml(path, path.read_text(encoding="utf-8"))
-    else:
-        meta = LineMap()
-        meta.key_lines = {}
-        meta.line = 1
+    if not path.is_file():
+        raise ContentErrors(
+            [
+                ContentError(
+                    path,
+                    None,
+                    "site settings not found: create site.yaml beside content/ with at least "
+                    "'title: …' and 'base_url: https://…/'",
+                )
+            ]
+        )
+    meta = load_yaml(path, path.read_text(encoding="utf-8"))
     errors: list[ContentError] = []
     fields = FieldReader(path, meta, _KNOWN, errors)
     title = fields.text("title", required=True) or ""

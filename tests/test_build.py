@@ -271,3 +271,11 @@ def test_site_root_links_are_absolute_in_feeds(site):
     (entry,) = feedparser.parse(site.read("feed.xml")).entries
     assert 'href="https://example.org/desk/about/"' in entry.content[0].value
     assert '<a href="/desk/about/">about</a>' in site.read("briefings/a/index.html")
+
+
+def test_missing_site_yaml_says_what_to_create(site):
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    (site.root / "site.yaml").unlink()
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 1
+    assert "site.yaml: site settings not found: create site.yaml beside content/" in result.stderr
