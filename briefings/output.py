@@ -37,6 +37,27 @@ def safe_join(root: Path, relative: PurePosixPath) -> Path:
     return target
 
 
+def check_output_location(output: Path, sources: Iterable[Path]) -> None:
+    """Refuse an output folder whose replacement would destroy anything but an old site.
+
+    The output is swapped out whole, so it must not be, hold or sit inside the content,
+    the templates or the settings, nor be a folder of other files (`--output .`, `~/Documents`).
+    """
+    target = output.resolve()
+    for source in sources:
+        source = source.resolve()
+        if target == source or target in source.parents or source in target.parents:
+            raise UnsafePath(
+                f"refusing to build into {output}: it would replace or sit inside {source}; "
+                "choose a folder of its own, such as _site"
+            )
+    if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
+        raise UnsafePath(
+            f"refusing to build into {output}: it holds files but no site (no index.html), and the "
+            "build replaces the whole folder; choose an empty or new folder"
+        )
+
+
 def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path | Kept]]) -> int:
     """Write `files` as the new content of `output`; on any error the old folder stays as it was.
 

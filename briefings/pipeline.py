@@ -27,7 +27,7 @@ from .inputs import (
 )
 from .load import ReadFiles, read_content_file, read_corpus
 from .model import Briefing
-from .output import recover_output
+from .output import check_output_location, recover_output
 from .plan import (
     Asset,
     GeneratedFile,
@@ -146,6 +146,9 @@ def render_output(env: Environment, output: Output) -> bytes | Path:
 
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
+    check_output_location(
+        options.output, (options.content, options.resolved_templates(), options.resolved_config_file())
+    )
     recover_output(options.output)  # a build killed mid-swap left its old site beside it
     options = replace(options, now=options.now or datetime.now(UTC))
     assert options.now is not None

@@ -279,3 +279,26 @@ def test_missing_site_yaml_says_what_to_create(site):
     result = run_cli("build", cwd=site.root)
     assert result.returncode == 1
     assert "site.yaml: site settings not found: create site.yaml beside content/" in result.stderr
+
+
+@pytest.mark.parametrize("output", [".", "content", "content/site", "templates"])
+def test_an_output_folder_that_would_destroy_sources_is_refused(site, output):
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    (site.root / "templates").mkdir()
+    (site.root / "templates/NOTES.txt").write_text("mine")
+    before = sorted(p.relative_to(site.root) for p in site.root.rglob("*"))
+    result = run_cli("build", "--output", output, cwd=site.root)
+    assert result.returncode == 1 and "refusing to build into" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.relative_to(site.root) for p in site.root.rglob("*")) == before
+
+
+def test_a_folder_of_other_files_is_not_replaced(site):
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    (site.root / "Documents").mkdir()
+    (site.root / "Documents/letter.txt").write_text("keep me")
+    result = run_cli("build", "--output", "Documents", cwd=site.root)
+    assert result.returncode == 1 and "holds files but no site" in result.stderr
+    assert (site.root / "Documents/letter.txt").read_text() == "keep me"
+    assert run_cli("build", "--output", "_site", cwd=site.root).returncode == 0
+    assert run_cli("build", "--output", "_site", cwd=site.root).returncode == 0  # its own site: replaced
