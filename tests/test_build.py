@@ -302,3 +302,38 @@ def test_a_folder_of_other_files_is_not_replaced(site):
     assert (site.root / "Documents/letter.txt").read_text() == "keep me"
     assert run_cli("build", "--output", "_site", cwd=site.root).returncode == 0
     assert run_cli("build", "--output", "_site", cwd=site.root).returncode == 0  # its own site: replaced
+
+
+def test_builds_in_different_environments_are_byte_identical(tmp_path):
+    # Separate copies, so no cache is shared; different hash seeds, clocks' zones and locales.
+    import os
+    import shutil
+
+    outputs = []
+    for n, env in enumerate(
+        (
+            {"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"},
+            {"PYTHONHASHSEED": "2", "TZ": "Asia/Tokyo", "LC_ALL": "C.UTF-8"},
+        )
+    ):
+        root = tmp_path / f"copy{n}"
+        shutil.copytree(ROOT / "content", root / "content")
+        shutil.copy(ROOT / "site.yaml", root / "site.yaml")
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "build"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, **env},
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(
+            {
+                p.relative_to(root / "_site"): p.read_bytes()
+                for p in (root / "_site").rglob("*")
+                if p.is_file()
+            }
+        )
+    assert outputs[0].keys() == outputs[1].keys()
+    assert [name for name in outputs[0] if outputs[0][name] != outputs[1][name]] == []
