@@ -194,6 +194,7 @@ class Builder:
             keys.append(key)
             contents.append(entry.content if isinstance(content, Kept) else None)  # type: ignore[union-attr]
             plan.append(content)
+        fingerprint.memo.clear()  # before the render workers fork: they would copy it
 
         rendered = map_ordered(_Renderer(env), to_render, self.workers)
         rewritten = 0

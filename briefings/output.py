@@ -69,10 +69,10 @@ def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path |
     recover_output(output)
     staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-{os.getpid()}-"))
     count = 0
+    folders = _Folders(staging)
     try:
         for relative, content in files:
-            target = safe_join(staging, relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = folders.place(relative)
             if isinstance(content, Kept):
                 _link(content.path, target)
             elif isinstance(content, Path):
@@ -86,6 +86,31 @@ def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path |
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+class _Folders:
+    """Where each file goes in a fresh staging folder: the folders are made and checked once
+    each, not once per file (a site has thousands of files in a few hundred folders)."""
+
+    def __init__(self, staging: Path):
+        self.staging = staging
+        self.real = staging.resolve()
+        self.ready: set[Path] = set()
+
+    def place(self, relative: PurePosixPath) -> Path:
+        text = str(relative)
+        if relative.is_absolute() or ".." in relative.parts or "\\" in text or ":" in text or not text:
+            raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
+        target = self.staging / Path(*relative.parts)
+        folder = target.parent
+        if folder not in self.ready:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.resolve().is_relative_to(self.real):
+                raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
+            self.ready.add(folder)
+        # Only this build writes into the staging folder, and it makes no links: a file
+        # under a checked folder stays inside it.
+        return target
 
 
 def _link(existing: Path, target: Path) -> None:

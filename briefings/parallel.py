@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -35,6 +36,12 @@ def _run(span: tuple[int, int]) -> list[Any]:
     return [_task(_items[i]) for i in range(*span)]
 
 
+def _worker_signals() -> None:
+    """A worker must die when the pool is closed (SIGTERM), whatever handler the parent
+    set: `serve` turns SIGTERM into a clean stop, and a worker inheriting that would never exit."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def map_ordered(
     task: Callable[[T], R], items: Sequence[T], workers: int | None = None, chunk: int = 16
 ) -> Iterator[R]:
@@ -52,7 +59,7 @@ def map_ordered(
     _task, _items = task, items
     gc.freeze()  # the workers' collectors leave the inherited objects (and their pages) alone
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
             for results in pool.imap(_run, spans):
                 yield from results
     finally:
