@@ -43,7 +43,8 @@ def prepare_site(briefings: int | None, workdir: Path) -> Path:
         source = ROOT / "benchmarks" / "work" / f"serve-{briefings}"
         if not (source / "site.yaml").exists():
             subprocess.run(
-                [sys.executable, str(ROOT / "benchmarks/generate.py"), str(briefings), str(source)], check=True
+                [sys.executable, str(ROOT / "benchmarks/generate.py"), str(briefings), str(source)],
+                check=True,
             )
     shutil.copytree(source / "content", site / "content")
     shutil.copy(source / "site.yaml", site / "site.yaml")
@@ -97,7 +98,8 @@ def main() -> None:
                     time.sleep(0.5)  # let the previous reload settle
                     saved = time.time() * 1000
                     target.write_text(
-                        re.sub(r"^title: ", f"title: {marker}", text, count=1, flags=re.M), encoding="utf-8"
+                        re.sub(r'^title: ("?)', f"title: \\g<1>{marker}", text, count=1, flags=re.M),
+                        encoding="utf-8",
                     )
                     page.wait_for_function(
                         "m => document.querySelector('h1') && document.querySelector('h1').textContent.includes(m)",

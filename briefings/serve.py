@@ -67,6 +67,50 @@ def snapshot(paths: tuple[Path, ...]) -> Snapshot:
     return found
 
 
+def poll(
+    watched: tuple[Path, ...], wait: Callable[[float], bool], changed: Callable[[list[str]], None]
+) -> None:
+    """Call `changed` with the paths that changed after each burst of saves, until `wait` says stop."""
+    seen = snapshot(watched)
+    interval = POLL_SECONDS
+    while not wait(interval):
+        started = time.perf_counter()
+        current = snapshot(watched)
+        # A huge archive takes a while to stat: never spend more than a third of a core on it.
+        interval = max(POLL_SECONDS, 2 * (time.perf_counter() - started))
+        if current == seen:
+            continue
+        # Wait for the burst to settle, so many saves give one rebuild.
+        while not wait(QUIET_SECONDS):
+            settled = snapshot(watched)
+            if settled == current:
+                break
+            current = settled
+        else:
+            return
+        changed(sorted(p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p)))
+        seen = current
+
+
+def _poll_in_child(watched: tuple[Path, ...], writer: int) -> None:  # pragma: no cover - runs forked
+    """The watching process: polls until the server stops it or goes away, then exits."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    parent = os.getppid()
+
+    def wait(seconds: float) -> bool:
+        time.sleep(seconds)
+        return os.getppid() != parent
+
+    def send(changed: list[str]) -> None:
+        os.write(writer, (json.dumps(changed) + "\n").encode("utf-8"))
+
+    try:
+        poll(watched, wait, send)
+    finally:
+        os._exit(0)
+
+
 @dataclass
 class PreviewState:
     """What the browser asks about: which build it sees, and the errors of the last try."""
@@ -103,6 +147,7 @@ class Preview:
         # Pages shown ahead of the build that will write them: output file → (burst, source, bytes).
         self.ahead: dict[str, tuple[int, str, bytes]] = {}
         self.last: BuildReport | None = None
+        self.poller: int | None = None  # the process that watches the files, where there is one
 
     def page_ahead(self, relative: str) -> bytes | None:
         """A saved briefing's page, rendered before the build that writes it has finished."""
@@ -168,34 +213,41 @@ class Preview:
         self.on_change()
 
     def start(self) -> None:
+        if hasattr(os, "fork"):
+            # Polling stats every file, and each stat gives up the interpreter lock; with a
+            # build running on the other thread, getting it back costs milliseconds each
+            # time, so a huge archive would be polled for seconds. A forked process of its
+            # own polls instead and sends what changed down a pipe.
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child process
+                os.close(reader)
+                _poll_in_child(self.watched, writer)
+            os.close(writer)
+            self.poller = pid
+            self.thread = threading.Thread(
+                target=self._receive, args=(reader,), name="briefings-watch", daemon=True
+            )
         self.thread.start()
         self.builder.start()
 
+    def _receive(self, reader: int) -> None:
+        with os.fdopen(reader, "r", encoding="utf-8") as pipe:
+            for line in pipe:
+                if self.stop.is_set():
+                    return
+                self.saved(json.loads(line))
+
     def _watch(self) -> None:
-        seen = snapshot(self.watched)
-        interval = POLL_SECONDS
-        while not self.stop.wait(interval):
-            started = time.perf_counter()
-            current = snapshot(self.watched)
-            # A huge archive takes a while to stat: never spend more than a third of a core on it.
-            interval = max(POLL_SECONDS, 2 * (time.perf_counter() - started))
-            if current == seen:
-                continue
-            # Wait for the burst to settle, so many saves give one rebuild.
-            while not self.stop.wait(QUIET_SECONDS):
-                settled = snapshot(self.watched)
-                if settled == current:
-                    break
-                current = settled
-            if self.stop.is_set():
-                return
-            changed = [p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p)]
-            seen = current
-            self.saved(changed)
+        poll(self.watched, self.stop.wait, self.saved)
 
     def close(self) -> None:
         """Stop watching; wait for a build in progress so no temp folder is left behind."""
         self.stop.set()
+        if self.poller is not None:
+            os.kill(self.poller, signal.SIGTERM)
+            os.waitpid(self.poller, 0)
+            self.poller = None
         for thread in (self.thread, self.builder):
             if thread.is_alive():
                 thread.join(timeout=60)
