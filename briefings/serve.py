@@ -80,16 +80,30 @@ def poll(
         interval = max(POLL_SECONDS, 2 * (time.perf_counter() - started))
         if current == seen:
             continue
-        # Wait for the burst to settle, so many saves give one rebuild.
+        touched = sorted(p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p))
+        # Wait until the changed files are still, so a burst of saves gives one rebuild; files
+        # changed meanwhile elsewhere are found by the next poll (and built with the rest).
         while not wait(QUIET_SECONDS):
-            settled = snapshot(watched)
-            if settled == current:
+            settled = {p: _stat(p) for p in touched}
+            if all(settled[p] == current.get(p) for p in touched):
                 break
-            current = settled
+            for p, found in settled.items():
+                if found is None:
+                    current.pop(p, None)
+                else:
+                    current[p] = found
         else:
             return
-        changed(sorted(p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p)))
+        changed(touched)
         seen = current
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def _poll_in_child(watched: tuple[Path, ...], writer: int) -> None:  # pragma: no cover - runs forked
