@@ -270,7 +270,7 @@ def serve_command(
     up and the page shows the errors until you fix them. Ctrl-C stops.
     """
     from .pipeline import BuildOptions
-    from .serve import preview_options, serve
+    from .serve import CannotListen, preview_options, serve
 
     options = preview_options(BuildOptions(content=content, output=output), drafts=not no_drafts)
     watched = (content, options.resolved_templates(), options.resolved_config_file())
@@ -307,7 +307,11 @@ def serve_command(
 
             webbrowser.open(url)
 
-    serve(options, host, port, watched, report, ready)
+    try:
+        serve(options, host, port, watched, report, ready)
+    except CannotListen as exc:
+        click.echo(click.style(str(exc), fg="red"), err=True)
+        sys.exit(1)
     click.echo("Stopped.")
 
 

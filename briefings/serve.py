@@ -25,6 +25,8 @@ from pathlib import Path
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import get_watcher_class
 from tornado import ioloop, web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
 
 from .errors import ContentError, ContentErrors
 from .output import UnsafePath
@@ -379,6 +381,10 @@ def make_app(preview: Preview, host: str) -> web.Application:
     return app
 
 
+class CannotListen(Exception):
+    pass
+
+
 def serve(
     options: BuildOptions,
     host: str,
@@ -395,6 +401,17 @@ def serve(
     def request_stop(signum: int, frame: object) -> None:
         loop.add_callback_from_signal(loop.stop)
 
+    # Listen first: the preview is built for the address it is served at, so a site whose
+    # base_url has a sub-path (/desk/) still links to pages this server has.
+    try:
+        sockets = bind_sockets(port, address=host)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise CannotListen(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port"
+        ) from None
+    actual_port = sockets[0].getsockname()[1]  # port 0 → the one the system gave
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{actual_port}/"
+    options = replace(options, base_url=url)
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     preview = Preview(options, watched, report)
     server = None
@@ -406,15 +423,18 @@ def serve(
 
         preview.on_change = lambda: loop.add_callback(reload_browsers)
         app = make_app(preview, host)
-        server = app.listen(port, address=host)
-        actual_port = next(iter(server._sockets.values())).getsockname()[1]  # port 0 → the one given
         app.settings["preview_port"] = actual_port
+        server = HTTPServer(app)
+        server.add_sockets(sockets)
         preview.start()
-        ready(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{actual_port}/")
+        ready(url)
         loop.start()
     finally:
         if server is not None:
             server.stop()
+        else:
+            for sock in sockets:
+                sock.close()
         preview.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -152,3 +152,47 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_temp_folder(preview):
 )
 def test_host_check(host, bound, allowed):
     assert host_allowed(host, bound) is allowed
+
+
+def test_a_port_in_use_is_one_clear_line(preview):
+    site, url, _ = preview
+    port = url.rsplit(":", 1)[1].strip("/")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", port],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_site_under_a_sub_path_previews_at_the_root(example_copy, browser):
+    site_yaml = example_copy.root / "site.yaml"
+    site_yaml.write_text(
+        site_yaml.read_text().replace(
+            "base_url: https://venezuela-desk.netlify.app/", "base_url: https://example.org/desk/"
+        )
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
+        cwd=example_copy.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        url = next(
+            m.group(1) for line in process.stdout if (m := re.search(r"at (http://127\.0\.0\.1:\d+/)", line))
+        )
+        page = browser.new_page()
+        page.goto(url)
+        page.click("text=Chronology")
+        assert page.locator("h1").inner_text() == "Chronology"
+        stylesheet = page.locator("link[rel=stylesheet]").get_attribute("href")
+        assert stylesheet.startswith("/assets/") and page.request.get(url + stylesheet.lstrip("/")).ok
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
