@@ -10,7 +10,7 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .frontmatter import Document, parse_document
-from .markdown import plain_text, render_inline, render_markdown
+from .markdown import render_inline, render_markdown
 from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
 from .schema import FieldReader
 from .slugs import is_slug, slugify
@@ -330,11 +330,12 @@ def _read_event(document, item, line, number, config, errors) -> ReportedEvent |
             )
     if when is None or text is None:
         return None
+    inline = render_inline(text, config.raw_html)
     return ReportedEvent(
         when=when,
         text=text,
-        text_html=render_inline(text, config.raw_html),
-        text_plain=plain_text(text),
+        text_html=inline.html,
+        text_plain=inline.first_paragraph,
         actors=actors,
         line=line,
     )

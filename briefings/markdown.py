@@ -17,7 +17,7 @@ from .slugs import slugify
 @dataclass(frozen=True, slots=True)
 class RenderedMarkdown:
     html: str
-    first_paragraph: str  # plain text, for summaries and descriptions
+    first_paragraph: str  # plain text, for summaries and descriptions (inline: all of it)
 
 
 # Ids the templates give their own parts of a page; a body heading never takes one.
@@ -76,15 +76,15 @@ def render_markdown(text: str, doc_id: str, raw_html: bool = False) -> RenderedM
     )
 
 
-def render_inline(text: str, raw_html: bool = False) -> str:
-    return renderer(raw_html).renderInline(text)
-
-
-def plain_text(text: str) -> str:
-    """Inline Markdown as plain text (for titles in feeds, descriptions)."""
-    md = renderer(False)
-    tokens = md.parseInline(text)
-    return _inline_text(tokens[0].children or []) if tokens else ""
+def render_inline(text: str, raw_html: bool = False) -> RenderedMarkdown:
+    """One line of inline Markdown (an event): its HTML and its plain words, from one parse."""
+    md = renderer(raw_html)
+    env: dict[str, object] = {}
+    tokens = md.parseInline(text, env)
+    children = (tokens[0].children or []) if tokens else []
+    return RenderedMarkdown(
+        html=md.renderer.render(tokens, md.options, env), first_paragraph=_inline_text(children)
+    )
 
 
 def _first_paragraph(tokens: list[Token]) -> str:
