@@ -83,7 +83,7 @@ def load_config(path: Path) -> SiteConfig:
             ]
         )
     meta = load_yaml(path, path.read_text(encoding="utf-8"))
-    errors: list[ContentError] = []
+    errors: list[ContentError] = list(meta.problems)
     fields = FieldReader(path, meta, _KNOWN, errors)
     title = fields.text("title", required=True) or ""
     base_url = fields.text("base_url") or "http://localhost:8000/"

@@ -25,6 +25,9 @@ class LineMap(dict):
 
     key_lines: dict[Any, int]
     line: int
+    # Mistakes that leave the mapping readable (a key given twice): reported by whoever
+    # reads it, alongside everything else wrong with the file.
+    problems: tuple[ContentError, ...] = ()
 
 
 class LineList(list):
@@ -213,8 +216,8 @@ def load_yaml(path: Path, yaml_text: str, line_offset: int = 0) -> LineMap:
                 f"not {'a list' if isinstance(data, list) else 'a single value'}",
             )
         )
-    if errors:
         raise ContentErrors(errors)
+    data.problems = tuple(errors)
     return data
 
 

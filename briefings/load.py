@@ -138,6 +138,7 @@ def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes 
         return section, None, (ContentError(path, None, "not UTF-8 text; save the file as UTF-8"),)
     except ContentErrors as exc:
         return section, None, tuple(exc.errors)
+    errors.extend(document.meta.problems)
     _check_body(document, errors)
     item: Briefing | Profile | Page | None
     if section == "briefings":

@@ -337,3 +337,18 @@ def test_builds_in_different_environments_are_byte_identical(tmp_path):
         )
     assert outputs[0].keys() == outputs[1].keys()
     assert [name for name in outputs[0] if outputs[0][name] != outputs[1][name]] == []
+
+
+def test_a_duplicate_key_does_not_hide_the_other_mistakes_in_the_file(site):
+    site.briefing(
+        "2026-03-07-bad",
+        'title: A\ndate: 2026-02-30\ntopics: [T]\ntopics: [U]\nslug: ../../etc/x\nsources: [{outlet: X, url: "javascript:alert(1)"}]',
+    )
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert [(e.line, e.message.split(":")[0]) for e in caught.value.errors] == [
+        (3, "date"),
+        (5, "topics"),
+        (6, "slug"),
+        (7, "sources[1].url"),
+    ]

@@ -36,10 +36,12 @@ def test_yaml_1_1_words_stay_text_and_dates_stay_strings():
     assert doc.meta["draft"] is True
 
 
-def test_a_key_given_twice_is_an_error_at_the_second():
-    assert errors_of("---\ntitle: A\ndate: 2026-01-01\ntitle: B\n---\n") == [
+def test_a_key_given_twice_is_an_error_at_the_second_and_the_rest_is_still_read():
+    doc = parse_document(PATH, "---\ntitle: A\ndate: 2026-01-01\ntitle: B\n---\n")
+    assert [e.format() for e in doc.meta.problems] == [
         "content/briefings/x.md:4: title: given twice (first on line 2); keep one and delete the other"
     ]
+    assert doc.meta["date"] == "2026-01-01"  # so the file's other mistakes are found in the same run
 
 
 def test_yaml_syntax_error_line_is_counted_in_the_file():
