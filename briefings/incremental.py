@@ -50,6 +50,8 @@ class _Entry:
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int  # any change to the file or its mode, even with its date put back
+    mode: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +249,13 @@ class Builder:
             except OSError:
                 continue
             manifest[str(item.file)] = _Entry(
-                key, content or b"", stat.st_size, stat.st_mtime_ns, stat.st_ino
+                key,
+                content or b"",
+                stat.st_size,
+                stat.st_mtime_ns,
+                stat.st_ino,
+                stat.st_ctime_ns,
+                stat.st_mode,
             )
         write_sealed(manifest_file, _MANIFEST, manifest)
 
@@ -270,13 +278,21 @@ def _source_key(source: Path) -> bytes | None:
         stat = os.stat(source)
     except OSError:
         return None
-    return digest(b"copied", os.fsencode(source), str((stat.st_size, stat.st_mtime_ns, stat.st_ino)).encode())
+    # ctime too: a file replaced by one of the same size and date often reuses the inode.
+    facts = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns, stat.st_mode)
+    return digest(b"copied", os.fsencode(source), str(facts).encode())
 
 
 def _unchanged(path: Path, entry: _Entry) -> bool:
-    """The file is the one the last build left (same inode, size and date)."""
+    """The file is the one the last build left, untouched since (same inode, size, dates, mode)."""
     try:
         stat = os.stat(path)
     except OSError:
         return False
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (entry.size, entry.mtime_ns, entry.inode)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns, stat.st_mode) == (
+        entry.size,
+        entry.mtime_ns,
+        entry.inode,
+        entry.ctime_ns,
+        entry.mode,
+    )

@@ -127,7 +127,8 @@ def output_state(output: Path) -> bytes | None:
 
 
 def _output_tree(output: Path) -> bytes | None:
-    # Not ctime: linking a page into the next build's output changes it, and nothing else.
+    # ctime too: an edit with its date put back still changes it. Linking a page into the
+    # next build's output changes it as well, but only after this state has been compared.
     lines: list[bytes] = []
     stack = [(os.fsencode(output), b"")]
     while stack:
@@ -140,7 +141,8 @@ def _output_tree(output: Path) -> bytes | None:
             info = entry.stat(follow_symlinks=False)
             name = relative + b"/" + os.fsencode(entry.name)
             lines.append(
-                b"%s\0%o\0%d\0%d\0%d" % (name, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino)
+                b"%s\0%o\0%d\0%d\0%d\0%d"
+                % (name, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
             )
             if stat.S_ISDIR(info.st_mode):
                 stack.append((os.fsencode(entry.path), name))

@@ -142,3 +142,33 @@ def test_cache_of_another_site_folder_is_not_trusted(example_copy, tmp_path):
     os.utime(moved.content, None)
     moved.build()
     assert files_under(moved.output) == files_under(example_copy.output)
+
+
+def _rewrite_keeping_size_and_date(path: Path, data: bytes) -> None:
+    """An in-place change that leaves inode, size and modification time as they were."""
+    info = path.stat()
+    assert len(data) == info.st_size
+    path.write_bytes(data)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def test_a_static_file_changed_in_place_with_its_date_put_back_is_copied_again(example_copy, tmp_path):
+    logo = example_copy.content / "img/logo.txt"
+    logo.parent.mkdir()
+    logo.write_bytes(b"red!\n")
+    example_copy.build()
+    _rewrite_keeping_size_and_date(logo, b"blue\n")
+    example_copy.build()
+    assert (example_copy.output / "img/logo.txt").read_bytes() == b"blue\n"
+    assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
+
+
+def test_hand_edits_and_modes_in_the_output_are_repaired(example_copy, tmp_path):
+    example_copy.build()
+    page = example_copy.output / "about/index.html"
+    original = page.read_bytes()
+    _rewrite_keeping_size_and_date(page, original.replace(b"<h1>", b"<H1>", 1))
+    page.chmod(0o600)
+    example_copy.build()
+    assert page.read_bytes() == original
+    assert page.stat().st_mode & 0o777 == (example_copy.output / "index.html").stat().st_mode & 0o777
