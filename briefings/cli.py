@@ -273,7 +273,17 @@ def serve_command(
     from .serve import CannotListen, preview_options, serve
 
     options = preview_options(BuildOptions(content=content, output=output), drafts=not no_drafts)
-    watched = (content, options.resolved_templates(), options.resolved_config_file())
+    # The site's own templates/ too, even before it exists: creating it switches themes.
+    watched = tuple(
+        dict.fromkeys(
+            (
+                content,
+                options.resolved_templates(),
+                options.site_root / "templates",
+                options.resolved_config_file(),
+            )
+        )
+    )
     if host in ("0.0.0.0", "::"):
         click.echo(
             click.style(

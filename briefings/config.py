@@ -82,7 +82,11 @@ def load_config(path: Path) -> SiteConfig:
                 )
             ]
         )
-    meta = load_yaml(path, path.read_text(encoding="utf-8"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentErrors([ContentError(path, None, "not UTF-8 text; save site.yaml as UTF-8")]) from None
+    meta = load_yaml(path, text)
     errors: list[ContentError] = list(meta.problems)
     fields = FieldReader(path, meta, _KNOWN, errors)
     title = fields.text("title", required=True) or ""

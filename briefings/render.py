@@ -74,6 +74,10 @@ def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:
                 )
             ]
         ) from None
+    except UnicodeDecodeError:
+        raise ContentErrors(
+            [ContentError(Path(page.template), None, "a template is not UTF-8 text; save it as UTF-8")]
+        ) from None
     except jinja2.TemplateNotFound as exc:
         raise ContentErrors(
             [ContentError(Path(page.template), None, f"template not found: {exc.name}")]

@@ -18,6 +18,7 @@ import shutil
 import signal
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,8 @@ POLL_SECONDS = 0.05
 # A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
 # we wait until the files have been still for this long.
 QUIET_SECONDS = 0.08
+# How often an idle preview checks whether a scheduled briefing has come due.
+DUE_CHECK_SECONDS = 30.0
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 Snapshot = dict[str, tuple[int, int]]
@@ -194,13 +197,23 @@ class Preview:
 
     def _build_when_wanted(self) -> None:
         if self.last is not None:
-            self.last.site  # a first build that found nothing changed indexes the site now  # noqa: B018
+            try:
+                self.last.site  # a first build that found nothing changed indexes the site now  # noqa: B018
+            except Exception:  # the next build reports it
+                traceback.print_exc()
+        idle_since = time.monotonic()
         while not self.stop.is_set():
             if self.wanted.wait(0.05):
                 self.wanted.clear()
                 self.rebuild()
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > DUE_CHECK_SECONDS:
+                # A scheduled briefing may have come due with no file saved: a build with
+                # nothing changed returns at once, and the browsers reload only if it wrote.
+                self.rebuild(quiet=True)
+                idle_since = time.monotonic()
 
-    def rebuild(self) -> None:
+    def rebuild(self, quiet: bool = False) -> None:
         with self.state.lock:
             covered = self.changes  # saves seen before this build reads the files
         started = time.perf_counter()
@@ -213,7 +226,14 @@ class Preview:
             problems = (*exc.errors, *exc.warnings)
         except UnsafePath as exc:
             problems = (ContentError(self.options.output, None, str(exc)),)
+        except Exception as exc:  # a bug must not stop the preview: show it, keep watching
+            traceback.print_exc()
+            problems = (
+                ContentError(self.options.content, None, f"the build crashed: {type(exc).__name__}: {exc}"),
+            )
         seconds = time.perf_counter() - started
+        if quiet and (result is None or result.files_rewritten == 0):
+            return  # nothing came due (or it fails as before): no reload, no repeated errors
         self.last = result or self.last
         with self.state.lock:
             self.state.attempt += 1

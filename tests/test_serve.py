@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -196,3 +197,22 @@ def test_a_site_under_a_sub_path_previews_at_the_root(example_copy, browser):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+def test_the_preview_survives_a_crash_and_picks_up_a_new_templates_folder(preview, browser):
+    from playwright.sync_api import expect
+
+    site, url, _ = preview
+    page = browser.new_page()
+    page.goto(url + PAGE)
+    settings = site.root / "site.yaml"
+    good = settings.read_bytes()
+    settings.write_bytes(good + b"\ndescription: Caf\xe9\n")  # not UTF-8
+    expect(page.locator("#briefings-build-errors")).to_contain_text("not UTF-8", timeout=WAIT_MS)
+    settings.write_bytes(good)
+    expect(page.locator("#briefings-build-errors")).to_have_count(0, timeout=WAIT_MS)
+    # A local templates/ folder made while serving is watched from the start.
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    base = site.root / "templates/base.html"
+    base.write_text(base.read_text().replace("Skip to content", "Skip to the briefing"))
+    expect(page.locator("a.skip")).to_have_text("Skip to the briefing", timeout=WAIT_MS)
