@@ -50,6 +50,7 @@ class InputState:
 class Remembered:
     inputs: bytes
     output: bytes
+    built_at: datetime  # the build's "now": with the clock set back, drafts-by-date differ
     due: datetime | None  # the first briefing date after the build's "now": a page changes then
     files: int
     pages: int
@@ -122,31 +123,10 @@ def _stat_line(name: bytes, info: os.stat_result) -> bytes:
 
 def output_state(output: Path) -> bytes | None:
     """How the output folder looks: every file's name, size, date and inode."""
-    found = _output_tree(output)
-    return None if found is None else digest(found)
-
-
-def _output_tree(output: Path) -> bytes | None:
     # ctime too: an edit with its date put back still changes it. Linking a page into the
     # next build's output changes it as well, but only after this state has been compared.
-    lines: list[bytes] = []
-    stack = [(os.fsencode(output), b"")]
-    while stack:
-        folder, relative = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            return None
-        for entry in entries:
-            info = entry.stat(follow_symlinks=False)
-            name = relative + b"/" + os.fsencode(entry.name)
-            lines.append(
-                b"%s\0%o\0%d\0%d\0%d\0%d"
-                % (name, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
-            )
-            if stat.S_ISDIR(info.st_mode):
-                stack.append((os.fsencode(entry.path), name))
-    return b"\n".join(lines)
+    found = _tree(output)
+    return None if found is None else digest(found[0])
 
 
 def unchanged(cache_dir: Path, output: Path, inputs: InputState, now: datetime) -> Remembered | None:
@@ -156,7 +136,7 @@ def unchanged(cache_dir: Path, output: Path, inputs: InputState, now: datetime) 
     remembered = read_sealed(_record_file(cache_dir, output), _RECORD)
     if not isinstance(remembered, Remembered) or remembered.inputs != inputs.key:
         return None
-    if remembered.due is not None and now >= remembered.due:
+    if now < remembered.built_at or (remembered.due is not None and now >= remembered.due):
         return None
     if output_state(output) != remembered.output:
         return None

@@ -177,7 +177,9 @@ def build(options: BuildOptions) -> BuildReport:
             forget(builder.cache_dir, options.output)
         else:
             due = builder.first_date_after(options.now)
-            remembered = Remembered(inputs.key, state, due, written.files, pages, summary, site.warnings)
+            remembered = Remembered(
+                inputs.key, state, options.now, due, written.files, pages, summary, site.warnings
+            )
             remember(builder.cache_dir, options.output, inputs, remembered)
     _keep_last(builder, options, config, site, urls, outputs)
     return BuildReport(

@@ -100,3 +100,13 @@ def test_a_deleted_briefing_disappears(example_copy, tmp_path):
     os.unlink(gone)
     example_copy.build()
     assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
+
+
+def test_a_clock_set_back_does_not_publish_what_is_not_yet_due(example_copy):
+    from datetime import UTC, datetime
+
+    later, earlier = datetime(2026, 3, 10, tzinfo=UTC), datetime(2026, 1, 4, tzinfo=UTC)
+    example_copy.build(now=later)
+    report = example_copy.build(now=earlier)
+    assert report.summary.left_out_future == 4
+    assert not (example_copy.output / "briefings/us-and-venezuela-agree-to-restore-relations").exists()
