@@ -36,6 +36,17 @@ def _interrupt_on_terminate() -> None:
         signal.signal(signal.SIGTERM, stop)
 
 
+# Every command reads the same desk.
+CONTENT_OPTION = click.option(
+    "--content",
+    "content",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("content"),
+    show_default=True,
+    help="Folder holding briefings/, actors/, topics/ and pages/ (site.yaml sits beside it).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     package_name=None,
@@ -51,14 +62,7 @@ def main() -> None:
 
 
 @main.command("build")
-@click.option(
-    "--content",
-    "content",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("content"),
-    show_default=True,
-    help="Folder holding briefings/, actors/, topics/ and pages/.",
-)
+@CONTENT_OPTION
 @click.option(
     "--output",
     "output",
@@ -133,14 +137,7 @@ def build_command(
 
 
 @main.command("check")
-@click.option(
-    "--content",
-    "content",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("content"),
-    show_default=True,
-    help="Folder holding briefings/, actors/, topics/ and pages/.",
-)
+@CONTENT_OPTION
 @click.option("--drafts", is_flag=True, help="Check briefings marked 'draft: true' as if published.")
 @click.option("--future", is_flag=True, help="Check briefings dated in the future as if published.")
 @click.option("--base-url", metavar="URL", help="Check links as served from this URL (overrides site.yaml).")
@@ -246,13 +243,7 @@ def _print_check(report) -> None:  # type: ignore[no-untyped-def]
     "--no-drafts", is_flag=True, help="Preview as published: leave out drafts and scheduled briefings."
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in your web browser.")
-@click.option(
-    "--content",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("content"),
-    show_default=True,
-    help="Folder holding briefings/, actors/, topics/ and pages/.",
-)
+@CONTENT_OPTION
 @click.option(
     "--output",
     type=click.Path(path_type=Path, file_okay=False),
@@ -330,9 +321,7 @@ def serve_command(
 @click.option("--topic", "topics", multiple=True, metavar="T", help="A topic (repeatable).")
 @click.option("--actor", "actors", multiple=True, metavar="A", help="An actor (repeatable).")
 @click.option("--date", "when", metavar="ISO", help="Date and time (default: now, in the site timezone).")
-@click.option(
-    "--content", type=click.Path(path_type=Path, file_okay=False), default=Path("content"), show_default=True
-)
+@CONTENT_OPTION
 def new_command(
     words: tuple[str, ...], topics: tuple[str, ...], actors: tuple[str, ...], when: str | None, content: Path
 ) -> None:
