@@ -22,28 +22,35 @@ PAGE = "briefings/us-and-venezuela-agree-to-restore-relations/"
 WAIT_MS = 15_000  # generous for a slow CI machine; a missed reload still fails
 
 
-@pytest.fixture
-def preview(example_copy):
-    """`python build.py serve --port 0` on a copy of the example desk; yields (site, base URL)."""
+def start_serve(root) -> tuple[subprocess.Popen[str], str]:
+    """`python build.py serve --port 0` in `root`; the process and the address it printed."""
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
-        cwd=example_copy.root,
+        cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    url = None
     for line in process.stdout:
         match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
         if match:
-            url = match.group(1)
-            break
-    assert url, process.stderr.read() if process.poll() is not None else "serve printed no address"
-    yield example_copy, url, process
+            return process, match.group(1)
+    raise AssertionError(process.stderr.read() if process.poll() is not None else "serve printed no address")
+
+
+def stop(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def preview(example_copy):
+    """serve on a copy of the example desk; yields (site, base URL, process)."""
+    process, url = start_serve(example_copy.root)
+    yield example_copy, url, process
+    stop(process)
 
 
 def edit(site, relative: str, old: str, new: str) -> None:
@@ -176,18 +183,8 @@ def test_a_site_under_a_sub_path_previews_at_the_root(example_copy, browser):
             "base_url: https://venezuela-desk.netlify.app/", "base_url: https://example.org/desk/"
         )
     )
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
-        cwd=example_copy.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    process, url = start_serve(example_copy.root)
     try:
-        url = next(
-            m.group(1) for line in process.stdout if (m := re.search(r"at (http://127\.0\.0\.1:\d+/)", line))
-        )
         page = browser.new_page()
         page.goto(url)
         page.click("text=Chronology")
@@ -195,8 +192,7 @@ def test_a_site_under_a_sub_path_previews_at_the_root(example_copy, browser):
         stylesheet = page.locator("link[rel=stylesheet]").get_attribute("href")
         assert stylesheet.startswith("/assets/") and page.request.get(url + stylesheet.lstrip("/")).ok
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        stop(process)
 
 
 def test_the_preview_survives_a_crash_and_picks_up_a_new_templates_folder(preview, browser):
