@@ -14,6 +14,7 @@ from .errors import ContentError, ContentErrors
 from .pipeline import BuildOptions, prepare, render_output
 from .plan import PlannedPage
 from .render import make_environment
+from .urls import site_path_of
 
 # Attributes that point a browser at another file.
 _LINK_ATTRIBUTES = {
@@ -133,7 +134,7 @@ class _LinkChecker:
             parsed = self._parse(file)
             if parsed is None:
                 continue
-            page_url = self.base_path + self._site_path(file)[1:]
+            page_url = self.base_path + site_path_of(file)[1:]
             for link in dict.fromkeys(parsed.links):
                 problem = self._follow(page_url, link, file)
                 if problem:
@@ -168,11 +169,6 @@ class _LinkChecker:
             return None
         self.parsed[file] = result
         return result
-
-    @staticmethod
-    def _site_path(file: PurePosixPath) -> str:
-        text = f"/{file}"
-        return text[: -len("index.html")] if file.name == "index.html" else text
 
     def _follow(self, page_url: str, link: str, page: PurePosixPath) -> str | None:
         """None when the link resolves (or leaves the site); otherwise what is wrong."""

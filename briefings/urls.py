@@ -111,3 +111,9 @@ def output_file(site_path: str) -> PurePosixPath:
     if path.is_absolute() or ".." in path.parts or "\\" in relative:
         raise ValueError(f"unsafe output path {site_path!r}")
     return path
+
+
+def site_path_of(file: PurePosixPath) -> str:
+    """The inverse of output_file: briefings/x/index.html → '/briefings/x/'."""
+    text = f"/{file}"
+    return text[: -len("index.html")] if file.name == "index.html" else text
