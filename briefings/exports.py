@@ -14,7 +14,9 @@ from .model import PartialDate
 from .urls import Urls
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-FEED_LIMIT = 50
+# Readers fetch feeds often and keep what they saw; 20 full briefings cover days of news, and
+# a site with hundreds of actor and topic feeds stays small.
+FEED_LIMIT = 20
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 # The site has no script, no inline style and no frame: everything it loads comes from itself,
@@ -181,20 +183,18 @@ def _ics_text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """RFC 5545 §3.1: lines of at most 75 octets, continued after CRLF and a space; never inside a character."""
-    if line.isascii():  # one octet a character: 75, then 74 after each continuation's space
-        if len(line) <= 75:
-            return line
-        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: end before its character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # a continuation line's leading space is one of its 75
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def _utc_stamp(moment: datetime) -> str:

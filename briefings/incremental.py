@@ -35,7 +35,7 @@ from .model import Briefing
 from .output import Kept, write_site
 from .parallel import map_ordered
 from .plan import CopiedFile, GeneratedFile, Output, PlannedPage
-from .render import make_environment, render_page
+from .render import make_environment, render_page, start_build
 from .urls import Urls
 
 _MANIFEST = digest(b"output manifest")
@@ -197,6 +197,7 @@ class Builder:
             contents.append(entry.content if isinstance(content, Kept) else None)  # type: ignore[union-attr]
             plan.append(content)
         fingerprint.memo.clear()  # before the render workers fork: they would copy it
+        start_build(env)
 
         rendered = map_ordered(_Renderer(env), to_render, self.workers)
         rewritten = 0

@@ -1,8 +1,13 @@
-"""Plan stage helpers (pure): schema.org descriptions of pages, printed by templates as JSON-LD."""
+"""Schema.org descriptions of pages, printed by templates as JSON-LD.
+
+The plan names what a page describes (`Described`); the data is made when the page is
+rendered, so pages kept from the last build cost nothing here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from .config import SiteConfig
 from .index import Article, Term, TermIndex
@@ -105,3 +110,19 @@ def collection_page(index: TermIndex, config: SiteConfig, urls: Urls) -> dict[st
             for a in index.articles
         ],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """What a page's JSON-LD describes: the site, a briefing (an Article) or a term (a TermIndex)."""
+
+    kind: Literal["website", "news_article", "collection_page"]
+    subject: Article | TermIndex | None = None
+
+
+def structured_data(described: Described, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    if described.kind == "news_article" and isinstance(described.subject, Article):
+        return news_article(described.subject, config, urls)
+    if described.kind == "collection_page" and isinstance(described.subject, TermIndex):
+        return collection_page(described.subject, config, urls)
+    return website(config, urls)

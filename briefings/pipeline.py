@@ -37,7 +37,7 @@ from .plan import (
     briefing_page,
     plan_pages,
 )
-from .render import BUNDLED_TEMPLATES, render_page
+from .render import BUNDLED_TEMPLATES, render_page, start_build
 from .urls import Urls
 
 
@@ -258,6 +258,7 @@ def quick_pages(options: BuildOptions, changed: Iterable[Path]) -> dict[str, tup
             return {}
         try:
             env = builder.environment(templates, last.config, last.urls, options.noindex, use="preview")
+            start_build(env)
             found[source] = (page.file, render_page(env, page))
         except ContentErrors:
             return {}

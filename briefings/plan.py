@@ -81,7 +81,7 @@ def plan_pages(
             "home.html",
             latest=site.articles[:HOME_LATEST],
             topics=topics_in_play,
-            structured_data=jsonld.website(config, urls),
+            structured_data=jsonld.Described("website"),
         ),
         page("topics", "terms.html", kind="topic", terms=site.topics, title="Topics"),
         page("actors", "terms.html", kind="actor", terms=site.actors, title="Actors"),
@@ -112,7 +112,7 @@ def plan_pages(
             _profile_path(t),
             index=t,
             feed=FeedOf(t.term),
-            structured_data=jsonld.collection_page(t, config, urls),
+            structured_data=jsonld.Described("collection_page", t),
         )
         for t in terms
     ]
@@ -142,7 +142,7 @@ def briefing_page(article: Article, config: SiteConfig, urls: Urls) -> PlannedPa
         "briefing.html",
         article.briefing.path,
         article=article,
-        structured_data=jsonld.news_article(article, config, urls),
+        structured_data=jsonld.Described("news_article", article),
     )
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
+import jinja2.runtime
 from markupsafe import Markup
 
+from . import jsonld
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .model import MONTH_NAMES, PartialDate
@@ -48,6 +51,7 @@ def make_environment(
         # Rendered Markdown is the only HTML marked safe; its site-root links follow the base path.
         site_html=lambda html: Markup(urls.rebase_html(html)),
         feed_html=urls.absolute_html,  # stays a str: autoescaped into the feed's XML
+        structured_data=lambda described: jsonld.structured_data(described, config, urls),
     )
     # JSON-LD in the order it was built, readable (tojson still escapes <, >, & and ').
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
@@ -56,8 +60,37 @@ def make_environment(
         url_for=urls.url_for,
         absolute_url=urls.absolute,
         noindex=noindex,
+        shared=_shared_fragments(),
     )
     return env
+
+
+def _shared_fragments() -> Callable[..., Markup]:
+    """`shared(macro, *values)`: the macro's output for these values, rendered once per build.
+
+    A briefing's line in a list, or an entry of a timeline, appears on many pages (the
+    archive, every topic and actor it names, the chronology); rendering it once is most of
+    what makes a large site fast. Sound because the values are frozen and a macro imported
+    without context sees only its arguments and the environment's globals.
+    """
+    memo: dict[tuple[object, ...], tuple[Markup, tuple[object, ...]]] = {}
+
+    def shared(macro: jinja2.runtime.Macro, *values: object) -> Markup:
+        code = getattr(getattr(macro, "_func", None), "__code__", macro.name)
+        key = (code, *map(id, values))
+        found = memo.get(key)
+        if found is None:
+            # The values are kept with the result, so their ids cannot be reused meanwhile.
+            found = memo[key] = (Markup(macro(*values)), values)
+        return found[0]
+
+    shared.clear = memo.clear  # type: ignore[attr-defined]
+    return shared
+
+
+def start_build(env: jinja2.Environment) -> None:
+    """Forget fragments of the last build: its values are gone and only hold memory."""
+    env.globals["shared"].clear()
 
 
 def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:
