@@ -31,6 +31,10 @@ class Term:
     name: str
     profile: Profile | None
 
+    def __hash__(self) -> int:
+        # Terms key many dicts while indexing; the profile need not be hashed to tell them apart.
+        return hash((self.kind, self.slug))
+
 
 @dataclass(frozen=True, slots=True)
 class ChronologyEntry:
@@ -184,10 +188,14 @@ class _Terms:
     def __init__(self, by_key: dict[Slug, Slug], terms: dict[Slug, Term]):
         self.by_key = by_key
         self.terms = terms
+        self.found: dict[str, Term] = {}  # by written name: a name is looked up for every use
 
     def term_for(self, name: str) -> Term:
-        key = slugify(name)
-        return self.terms[self.by_key.get(key, key)]
+        term = self.found.get(name)
+        if term is None:
+            key = slugify(name)
+            term = self.found[name] = self.terms[self.by_key.get(key, key)]
+        return term
 
 
 def _uses(briefings: Sequence[Briefing], field: str) -> list[_Use]:
