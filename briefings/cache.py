@@ -102,8 +102,10 @@ def _unseal(data: bytes, key: bytes) -> Any | None:
         return None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a reader sees the old entry or the new one, whole."""
+def _write_atomically(path: Path, data: bytes, must: bool = False) -> None:
+    """Write beside the target, then rename: a reader sees the old entry or the new one, whole.
+
+    Failing to write only costs time, unless it `must` be written: then it raises."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -114,6 +116,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
         # A cache that cannot be written (read-only checkout, full disk) only costs time.
         if "temp" in locals():
             Path(temp).unlink(missing_ok=True)
+        if must:
+            raise
 
 
 def read_sealed(path: Path, key: bytes) -> Any | None:
@@ -123,8 +127,13 @@ def read_sealed(path: Path, key: bytes) -> Any | None:
         return None
 
 
-def write_sealed(path: Path, key: bytes, value: Any) -> None:
-    _write_atomically(path, _seal(value, key))
+def write_raw(path: Path, data: bytes) -> None:
+    """Bytes whose every part is checked by its reader (a checksum kept elsewhere)."""
+    _write_atomically(path, data)
+
+
+def write_sealed(path: Path, key: bytes, value: Any, must: bool = False) -> None:
+    _write_atomically(path, _seal(value, key), must)
 
 
 # -- fingerprints of rendered values ----------------------------------------------------

@@ -11,7 +11,7 @@ the old one and swaps it in whole.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -26,6 +26,7 @@ from .cache import (
     engine_fingerprint,
     folder_fingerprint,
     read_sealed,
+    write_raw,
     write_sealed,
 )
 from .config import SiteConfig
@@ -35,7 +36,8 @@ from .model import Briefing
 from .output import Kept, write_site
 from .parallel import map_ordered
 from .plan import CopiedFile, GeneratedFile, Output, PlannedPage
-from .render import make_environment, render_page, start_build
+from .render import make_environment, render_tracked, start_build
+from .snapshot import freeze_page
 from .urls import Urls
 
 _MANIFEST = digest(b"output manifest")
@@ -52,6 +54,16 @@ class _Entry:
     inode: int
     ctime_ns: int  # any change to the file or its mode, even with its date put back
     mode: int
+    bodies: frozenset[str] = frozenset()  # briefings (paths) whose bodies the file prints
+
+
+def load_settings(config: SiteConfig) -> bytes:
+    """What, besides a file, decides what loading it gives: the engine and some settings."""
+    return digest(engine_fingerprint(), repr(tuple(getattr(config, name) for name in LOAD_SETTINGS)).encode())
+
+
+def load_key(settings: bytes, path: Path, section: str, raw: bytes) -> bytes:
+    return digest(settings, section.encode(), os.fsencode(path), raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +82,7 @@ class Builder:
         self.loaded: dict[bytes, FileResult] = {}  # by load key, from the last build
         self.known: dict[tuple[str, str], bytes] = {}  # (type, path) → load key
         self.unsaved: dict[bytes, FileResult] = {}  # saved to .cache/ once a build succeeds
+        self.load_keys: dict[Path, bytes] = {}  # of the files the last build read
         # Jinja environments by use ("build", "preview"), each with what made it.
         self.envs: dict[str, tuple[bytes, Environment]] = {}
         self.last: object | None = None  # what the last successful build made (see pipeline)
@@ -102,9 +115,7 @@ class Builder:
 
     def read_files(self, jobs: list[tuple[Path, str]], config: SiteConfig) -> list[FileResult]:
         """Load results for `jobs`, from memory or the cache when the bytes are the same."""
-        settings = digest(
-            engine_fingerprint(), repr(tuple(getattr(config, name) for name in LOAD_SETTINGS)).encode()
-        )
+        settings = load_settings(config)
         results: list[FileResult | None] = [None] * len(jobs)
         keys: list[bytes] = []
         todo: list[int] = []
@@ -117,7 +128,7 @@ class Builder:
                 todo.append(n)
                 keys.append(b"")
                 continue
-            key = digest(settings, section.encode(), os.fsencode(path), raw)
+            key = load_key(settings, path, section, raw)
             keys.append(key)
             hit = self.loaded.get(key)
             if hit is None and self.store is not None:
@@ -138,6 +149,7 @@ class Builder:
                 self.unsaved[keys[n]] = result
         self.loaded = {}
         self.known = {}
+        self.load_keys = {path: key for (path, _), key in zip(jobs, keys, strict=True) if key}
         for key, result in zip(keys, results, strict=True):
             assert result is not None
             if key:
@@ -149,15 +161,50 @@ class Builder:
 
     # -- render and write -----------------------------------------------------------
 
+    def manifest_file(self, output: Path) -> Path | None:
+        return (
+            self.cache_dir / "outputs" / digest(os.fsencode(output.absolute())).hex()
+            if self.cache_dir
+            else None
+        )
+
+    def read_manifest(self, output: Path) -> Manifest:
+        path = self.manifest_file(output)
+        found = read_sealed(path, _MANIFEST) if path else None
+        return found if isinstance(found, Manifest) else Manifest({}, {})
+
+    def snapshot_file(self, output: Path) -> Path | None:
+        path = self.manifest_file(output)
+        return path.with_name(path.name + ".pages") if path else None
+
+    def read_snapshots(
+        self, output: Path, manifest: Manifest, names: Iterable[str]
+    ) -> dict[str, bytes] | None:
+        """The stored plans of these pages; None if any is missing or damaged."""
+        path = self.snapshot_file(output)
+        found: dict[str, bytes] = {}
+        try:
+            with open(path, "rb") as file:  # type: ignore[arg-type]
+                for name in names:
+                    place = manifest.snapshots.get(name)
+                    if place is None:
+                        return None
+                    offset, size, check = place
+                    data = os.pread(file.fileno(), size, offset)
+                    if digest(data) != check:
+                        return None
+                    found[name] = data
+        except (OSError, TypeError):
+            return None
+        return found
+
     def write(
         self, output: Path, outputs: Sequence[Output], env: Environment, templates: Path
     ) -> WriteReport:
         """Render what changed, keep what did not, and swap the new output in."""
         output = output.absolute()
-        manifest_file = (
-            self.cache_dir / "outputs" / digest(os.fsencode(output)).hex() if self.cache_dir else None
-        )
-        old: dict[str, _Entry] = (read_sealed(manifest_file, _MANIFEST) or {}) if manifest_file else {}
+        manifest_file = self.manifest_file(output)
+        old = self.read_manifest(output)
         fingerprint = Fingerprinter(self.known)
         try:
             base = digest(engine_fingerprint(), folder_fingerprint(templates), fingerprint(env.globals))
@@ -165,12 +212,15 @@ class Builder:
             base = None
         keys: list[bytes | None] = []
         contents: list[bytes | None] = []
+        bodies: list[frozenset[str]] = []
+        snapshots: list[bytes | str | None] = []  # a page's plan, or the name of its stored one
         plan: list[bytes | Path | Kept | None] = []
         to_render: list[PlannedPage] = []
         for item in outputs:
             name = str(item.file)
             key: bytes | None = None
             content: bytes | Path | Kept | None = None
+            read: frozenset[str] = frozenset()
             if isinstance(item, PlannedPage):
                 if base is not None:
                     try:
@@ -180,10 +230,11 @@ class Builder:
             elif isinstance(item, GeneratedFile):
                 key = digest(b"generated", item.data)
                 content = item.data
+                read = item.bodies
             elif isinstance(item, CopiedFile):
                 key = _source_key(item.source)
                 content = item.source
-            entry = old.get(name)
+            entry = old.entries.get(name)
             if (
                 key is not None
                 and entry is not None
@@ -191,15 +242,19 @@ class Builder:
                 and _unchanged(output / name, entry)
             ):
                 content = Kept(output / name)
+                if isinstance(item, PlannedPage):
+                    read = entry.bodies
             elif content is None:
                 to_render.append(item)  # type: ignore[arg-type]
             keys.append(key)
             contents.append(entry.content if isinstance(content, Kept) else None)  # type: ignore[union-attr]
+            bodies.append(read)
+            snapshots.append(name if read and isinstance(item, PlannedPage) else None)  # kept: the old one
             plan.append(content)
         fingerprint.memo.clear()  # before the render workers fork: they would copy it
         start_build(env)
 
-        rendered = map_ordered(_Renderer(env), to_render, self.workers)
+        rendered = map_ordered(_Renderer(env, snapshots=manifest_file is not None), to_render, self.workers)
         rewritten = 0
 
         def files() -> Iterator[tuple[PurePosixPath, bytes | Path | Kept]]:
@@ -210,10 +265,10 @@ class Builder:
                     result = next(rendered)
                     if isinstance(result, tuple):
                         raise ContentErrors(list(result))
-                    content = result
+                    content, bodies[n], snapshots[n] = result.data, result.bodies, result.snapshot
                 if isinstance(content, bytes):
                     contents[n] = digest(content)
-                    entry = old.get(str(item.file))
+                    entry = old.entries.get(str(item.file))
                     if (
                         entry is not None
                         and entry.content == contents[n]
@@ -225,13 +280,17 @@ class Builder:
                 yield item.file, content
 
         count = write_site(output, files())
+        self.save_loaded()
+        if manifest_file is not None:
+            self._remember(manifest_file, output, outputs, keys, contents, bodies, snapshots)
+        return WriteReport(count, rewritten)
+
+    def save_loaded(self) -> None:
+        """Keep what this build parsed under .cache/: the build succeeded, so it is worth keeping."""
         if self.store is not None:
             for key, result in self.unsaved.items():
                 self.store.put(key, result)
         self.unsaved = {}
-        if manifest_file is not None:
-            self._remember(manifest_file, output, outputs, keys, contents)
-        return WriteReport(count, rewritten)
 
     def _remember(
         self,
@@ -240,38 +299,78 @@ class Builder:
         outputs: Sequence[Output],
         keys: list[bytes | None],
         contents: list[bytes | None],
+        bodies: list[frozenset[str]],
+        snapshots: list[bytes | str | None],
     ) -> None:
-        manifest: dict[str, _Entry] = {}
-        for item, key, content in zip(outputs, keys, contents, strict=True):
+        manifest = Manifest({}, {})
+        kept = [s for s in snapshots if isinstance(s, str)]
+        old = self.read_snapshots(output, self.read_manifest(output), kept) if kept else {}
+        pages = bytearray()
+        for item, key, content, read, snapshot in zip(
+            outputs, keys, contents, bodies, snapshots, strict=True
+        ):
             if key is None:
                 continue
-            try:
-                stat = os.stat(output / item.file)
-            except OSError:
+            entry = entry_for(output / item.file, key, content or b"", read)
+            if entry is None:
                 continue
-            manifest[str(item.file)] = _Entry(
-                key,
-                content or b"",
-                stat.st_size,
-                stat.st_mtime_ns,
-                stat.st_ino,
-                stat.st_ctime_ns,
-                stat.st_mode,
-            )
+            manifest.entries[str(item.file)] = entry
+            data = old.get(snapshot) if isinstance(snapshot, str) and old else snapshot
+            if isinstance(data, bytes):
+                manifest.snapshots[str(item.file)] = (len(pages), len(data), digest(data))
+                pages += data
+        pages_file = self.snapshot_file(output)
+        assert pages_file is not None
+        write_sealed(manifest_file, _MANIFEST, Manifest({}, {}))  # never an index to other bytes
+        write_raw(pages_file, bytes(pages))
         write_sealed(manifest_file, _MANIFEST, manifest)
+
+    def write_manifest(self, output: Path, manifest: Manifest) -> None:
+        path = self.manifest_file(output)
+        if path is not None:
+            write_sealed(path, _MANIFEST, manifest)
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What the last build wrote into one output folder."""
+
+    entries: dict[str, _Entry]  # by file name in the output
+    # The plans of pages that print briefing bodies (see body_edits.py), by file name:
+    # where each lies in the snapshot file beside the manifest, with its checksum.
+    snapshots: dict[str, tuple[int, int, bytes]]
+
+
+def entry_for(path: Path, key: bytes, content: bytes, bodies: frozenset[str]) -> _Entry | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _Entry(
+        key, content, stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns, stat.st_mode, bodies
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    data: bytes
+    bodies: frozenset[str]  # briefings whose bodies the page prints
+    snapshot: bytes | None  # its plan, when it prints any
 
 
 class _Renderer:
     """Renders one page in whichever process it runs in; errors come back as values."""
 
-    def __init__(self, env: Environment):
+    def __init__(self, env: Environment, snapshots: bool):
         self.env = env
+        self.snapshots = snapshots
 
-    def __call__(self, page: PlannedPage) -> bytes | tuple[ContentError, ...]:
+    def __call__(self, page: PlannedPage) -> _Rendered | tuple[ContentError, ...]:
         try:
-            return render_page(self.env, page)
+            data, bodies = render_tracked(self.env, page)
         except ContentErrors as exc:
             return exc.errors
+        return _Rendered(data, bodies, freeze_page(page) if bodies and self.snapshots else None)
 
 
 def _source_key(source: Path) -> bytes | None:

@@ -8,9 +8,9 @@ digests first; only if both match, and no briefing has become due since, does it
 the remembered report without reading, rendering or writing anything.
 
 A file changed within the clock's resolution of a build's start could look unchanged, so
-a build that saw such a recent file does not remember its inputs (the next build is a
-full one). Content with symbolic links is never skipped: links can change what a path
-means without touching the path.
+a build that saw such a recent file is never skipped over by the next one, and such a file
+is remembered without its stat (a rebuild reads it again to tell). Content with symbolic
+links is never skipped: links can change what a path means without touching the path.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from __future__ import annotations
 import os
 import stat
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .cache import digest, engine_fingerprint, read_sealed, write_sealed
 from .errors import ContentError
@@ -44,6 +45,10 @@ class SiteSummary:
 class InputState:
     key: bytes  # every input, by name and stat
     recent: bool  # some input changed too recently to be trusted by its stat
+    fixed: bytes  # the same for everything but content/: options, engine, templates, site.yaml
+    # Every file under content/ (by its name there, like b"/briefings/x.md") with its stat,
+    # or None where it changed too recently for its stat to tell a later change.
+    files: dict[bytes, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,11 @@ class Remembered:
     pages: int
     summary: SiteSummary
     warnings: tuple[ContentError, ...]
+    trusted: bool = True  # no input was too recent to be told unchanged by its stat
+    # For rebuilds after edits to briefing bodies alone (body_edits.py):
+    fixed: bytes = b""  # InputState.fixed
+    content: Mapping[bytes, bytes | None] = field(default_factory=dict)  # InputState.files
+    load_keys: Mapping[str, bytes] = field(default_factory=dict)  # content file (its path) → load key
 
 
 def _record_file(cache_dir: Path, output: Path) -> Path:
@@ -67,31 +77,39 @@ def input_state(options_key: bytes, content: Path, templates: Path, config_file:
     started = time.time_ns()
     parts: list[bytes] = [options_key, engine_fingerprint()]
     newest = 0
-    for root in (content, templates, config_file):
-        found = _tree(root)
+    files: dict[bytes, bytes | None] = {}
+    for root in (templates, config_file, content):
+        found = _tree(root, files if root is content else None, started - RECENT_NS)
         if found is None:
             return None
         entries, latest = found
-        parts += [os.fsencode(root.absolute()), entries]
+        parts += [os.fsencode(root.absolute()), b"\n".join(entries)]
         newest = max(newest, latest)
-    return InputState(digest(*parts), newest >= started - RECENT_NS)
+        if root is config_file:
+            fixed = digest(*parts)
+    return InputState(digest(*parts), newest >= started - RECENT_NS, fixed, files)
 
 
-def _tree(root: Path) -> tuple[bytes, int] | None:
-    """Every entry under root (or root itself, a file) with its stat, and the newest date."""
+def _tree(
+    root: Path, files: dict[bytes, bytes | None] | None = None, recent: int = 0
+) -> tuple[list[bytes], int] | None:
+    """Every entry under root (or root itself, a file) with its stat, and the newest date.
+
+    `files`, if given, gets every file's stat line by its name under root; None for a file
+    whose dates are `recent` or later."""
     lines: list[bytes] = []
     newest = 0
     try:
         top = os.lstat(root)
     except FileNotFoundError:
-        return b"missing", 0
+        return [b"missing"], 0
     if stat.S_ISLNK(top.st_mode):
         return None
     stack = [(os.fsencode(root), b"")]
     lines.append(_stat_line(b".", top))
     newest = max(top.st_mtime_ns, top.st_ctime_ns)
     if not stat.S_ISDIR(top.st_mode):
-        return b"\n".join(lines), newest
+        return lines, newest
     while stack:
         folder, relative = stack.pop()
         try:
@@ -103,11 +121,15 @@ def _tree(root: Path) -> tuple[bytes, int] | None:
             if stat.S_ISLNK(info.st_mode):
                 return None
             name = relative + b"/" + os.fsencode(entry.name)
-            lines.append(_stat_line(name, info))
-            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            line = _stat_line(name, info)
+            lines.append(line)
+            changed = max(info.st_mtime_ns, info.st_ctime_ns)
+            newest = max(newest, changed)
             if stat.S_ISDIR(info.st_mode):
                 stack.append((os.fsencode(entry.path), name))
-    return b"\n".join(lines), newest
+            elif files is not None:
+                files[name] = line if changed < recent else None
+    return lines, newest
 
 
 def _stat_line(name: bytes, info: os.stat_result) -> bytes:
@@ -125,30 +147,71 @@ def output_state(output: Path) -> bytes | None:
     """How the output folder looks: every file's name, size, date and inode."""
     # ctime too: an edit with its date put back still changes it. Linking a page into the
     # next build's output changes it as well, but only after this state has been compared.
+    scan = scan_output(output)
+    return None if scan is None else scan.state
+
+
+@dataclass(slots=True)
+class OutputScan:
+    """The output folder's entries as stat lines, to be updated after a few files change."""
+
+    root: Path
+    lines: list[bytes]
+
+    @property
+    def state(self) -> bytes:
+        return digest(b"\n".join(self.lines))
+
+    def restat(self, changed: Iterable[PurePosixPath]) -> bytes | None:
+        """The state once the `changed` files were replaced (which touches their folders too)."""
+        where = {line.split(b"\0", 1)[0]: n for n, line in enumerate(self.lines)}
+        names: set[bytes] = set()
+        for relative in changed:
+            name = b"/" + os.fsencode(relative.as_posix())
+            names |= {name, name.rsplit(b"/", 1)[0] or b"."}
+        for name in names:
+            n = where.get(name)
+            if n is None:
+                return None
+            try:
+                info = os.lstat(self.root if name == b"." else self.root / os.fsdecode(name[1:]))
+            except OSError:
+                return None
+            self.lines[n] = _stat_line(name, info)
+        return self.state
+
+
+def scan_output(output: Path) -> OutputScan | None:
     found = _tree(output)
-    return None if found is None else digest(found[0])
+    return None if found is None else OutputScan(output, found[0])
 
 
 def unchanged(cache_dir: Path, output: Path, inputs: InputState, now: datetime) -> Remembered | None:
     """The last build's report, if its inputs and output are exactly as it left them."""
     if inputs.recent:
         return None
-    remembered = read_sealed(_record_file(cache_dir, output), _RECORD)
-    if not isinstance(remembered, Remembered) or remembered.inputs != inputs.key:
+    remembered = recall(cache_dir, output)
+    if remembered is None or not remembered.trusted or remembered.inputs != inputs.key:
         return None
+    return remembered if output_as_left(remembered, output, now) is not None else None
+
+
+def recall(cache_dir: Path, output: Path) -> Remembered | None:
+    """What the last build into `output` remembered, if anything."""
+    remembered = read_sealed(_record_file(cache_dir, output), _RECORD)
+    return remembered if isinstance(remembered, Remembered) else None
+
+
+def output_as_left(remembered: Remembered, output: Path, now: datetime) -> OutputScan | None:
+    """The output as the remembered build left it, if it is, and it is still right for `now`."""
     if now < remembered.built_at or (remembered.due is not None and now >= remembered.due):
         return None
-    if output_state(output) != remembered.output:
-        return None
-    return remembered
+    scan = scan_output(output)
+    return scan if scan is not None and scan.state == remembered.output else None
 
 
-def remember(cache_dir: Path, output: Path, inputs: InputState, remembered: Remembered) -> None:
-    record = _record_file(cache_dir, output)
-    if inputs.recent:
-        record.unlink(missing_ok=True)
-        return
-    write_sealed(record, _RECORD, remembered)
+def remember(cache_dir: Path, output: Path, remembered: Remembered) -> None:
+    write_sealed(_record_file(cache_dir, output), _RECORD, remembered)
 
 
 def forget(cache_dir: Path, output: Path) -> None:

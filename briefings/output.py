@@ -1,4 +1,8 @@
-"""Write stage: write every file into a temp folder beside the output, then swap it in."""
+"""Write stage: write every file into a temp folder beside the output, then swap it in.
+
+After an edit to a briefing's body alone, the few files that change are replaced in place
+instead (`replace_files`), under a journal that makes the change all-or-nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from .cache import digest, read_sealed, write_sealed
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,3 +201,51 @@ def _running(pid: str | None) -> bool:
     except (PermissionError, OverflowError):
         return True
     return True
+
+
+# -- replacing a few files in place ----------------------------------------------------
+
+_JOURNAL = digest(b"replacement journal")
+
+
+def replace_files(output: Path, files: Mapping[PurePosixPath, bytes], journal: Path) -> None:
+    """Give a few files of a built site new bytes: every file is written beside its target
+    first; only once all are whole does the journal name them, and then each is renamed
+    over its target. A build killed before the journal leaves the old files (and hidden
+    leftovers that make the next build a full one); killed after it, the next build
+    finishes the renames (`finish_replacements`) before anything else.
+    """
+    output = output.absolute()
+    moves: list[tuple[str, str]] = []
+    try:
+        for relative, data in files.items():
+            target = safe_join(output, relative)
+            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.new-")
+            moves.append((temp, str(target)))
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.chmod(temp, 0o666 & ~_umask())  # as a file written the usual way
+        write_sealed(journal, _JOURNAL, moves, must=True)
+    except BaseException:
+        for temp, _ in moves:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    finish_replacements(journal)
+
+
+def finish_replacements(journal: Path) -> None:
+    """Complete the renames a journal lists (those already done are skipped), then drop it."""
+    moves = read_sealed(journal, _JOURNAL)
+    if moves is None:
+        journal.unlink(missing_ok=True)  # none, or never completed: nothing was renamed
+        return
+    for temp, target in moves:
+        if os.path.exists(temp):
+            os.replace(temp, target)
+    journal.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

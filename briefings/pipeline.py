@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
 
+from . import body_edits
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, as_error
 from .incremental import Builder
@@ -167,9 +168,18 @@ def _build(options: BuildOptions) -> BuildReport:
     options = replace(options, now=options.now or datetime.now(UTC))
     assert options.now is not None
     builder = builder_for(options)
+    if builder.cache_dir is not None:
+        body_edits.finish_interrupted(builder, options.output)
     inputs = _input_state(options)
     if inputs is not None and builder.cache_dir is not None:
         last = unchanged(builder.cache_dir, options.output, inputs, options.now)
+        rewritten = 0
+        if last is None:
+            edits = body_edits.rebuild(
+                builder, options.output, options.content, inputs, options.now, _set_up(options)
+            )
+            if edits is not None:
+                last, rewritten = edits.remembered, edits.rewritten
         if last is not None:
             return BuildReport(
                 last.files,
@@ -177,7 +187,7 @@ def _build(options: BuildOptions) -> BuildReport:
                 time.perf_counter() - started,
                 last.summary,
                 last.warnings,
-                0,
+                rewritten,
                 _once(lambda: _keep_last(builder, options, *prepare(options, builder.read_files)[:4])),
             )
     config, site, urls, outputs, templates = prepare(options, builder.read_files)
@@ -192,9 +202,20 @@ def _build(options: BuildOptions) -> BuildReport:
         else:
             due = builder.first_date_after(options.now)
             remembered = Remembered(
-                inputs.key, state, options.now, due, written.files, pages, summary, site.warnings
+                inputs.key,
+                state,
+                options.now,
+                due,
+                written.files,
+                pages,
+                summary,
+                site.warnings,
+                trusted=not inputs.recent,
+                fixed=inputs.fixed,
+                content=inputs.files,
+                load_keys={str(path): key for path, key in builder.load_keys.items()},
             )
-            remember(builder.cache_dir, options.output, inputs, remembered)
+            remember(builder.cache_dir, options.output, remembered)
     _keep_last(builder, options, config, site, urls, outputs)
     return BuildReport(
         written.files,
@@ -285,11 +306,22 @@ def _placement(briefing: Briefing) -> tuple[object, ...]:
     return (briefing.slug, briefing.date, briefing.draft, briefing.topics, briefing.actors, events)
 
 
+def _set_up(options: BuildOptions) -> body_edits.SetUp:
+    config = load_config(options.resolved_config_file())
+    if options.base_url:
+        config = config.with_base_url(options.base_url)
+    templates = options.resolved_templates()
+    return body_edits.SetUp(
+        config, Urls(config, asset_paths(load_assets(templates))), templates, options.noindex
+    )
+
+
 def _input_state(options: BuildOptions) -> InputState | None:
     """What this build reads, by stat; None when the build cannot be skipped."""
     if not options.cache:
         return None
     settings = (
+        str(options.content),  # as given: content paths are remembered as the build wrote them
         options.content.absolute(),
         options.output.absolute(),
         options.resolved_config_file().absolute(),

@@ -52,6 +52,7 @@ class Asset:
 class GeneratedFile:
     file: PurePosixPath
     data: bytes
+    bodies: frozenset[str] = frozenset()  # briefings (paths) whose bodies it holds
 
 
 Output = PlannedPage | CopiedFile | GeneratedFile
@@ -97,7 +98,12 @@ def plan_pages(
             articles=site.articles[: exports.FEED_LIMIT],
         ),
         page("sitemap", "sitemap.xml", site_paths=_sitemap(site, urls)),
-        _generated(urls, "feed_json", exports.json_feed(site, urls)),
+        _generated(
+            urls,
+            "feed_json",
+            exports.json_feed(site, urls),
+            frozenset(str(a.briefing.path) for a in site.articles[: exports.FEED_LIMIT]),
+        ),
         _generated(urls, "chronology_json", exports.chronology_json(site, urls)),
         _generated(urls, "chronology_ics", exports.chronology_ics(site, urls)),
         _generated(urls, "robots", exports.robots_txt(urls)),
@@ -123,7 +129,7 @@ def plan_pages(
             _profile_path(t),
             feed_title=f"{t.term.name} · {config.title}",
             subtitle=f"Briefings on {t.term.name} from {config.title}.",
-            alternate=t,
+            alternate=t.term,  # only its address: a feed prints no list of the term
             articles=t.articles[: exports.FEED_LIMIT],
         )
         for t in terms
@@ -159,8 +165,8 @@ def _page_factory(urls: Urls):  # type: ignore[no-untyped-def]
     return page
 
 
-def _generated(urls: Urls, name: str, data: bytes) -> GeneratedFile:
-    return GeneratedFile(output_file(urls.path_of(name)), data)
+def _generated(urls: Urls, name: str, data: bytes, bodies: frozenset[str] = frozenset()) -> GeneratedFile:
+    return GeneratedFile(output_file(urls.path_of(name)), data, bodies)
 
 
 def _profile_path(index: TermIndex) -> Path | None:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from . import jsonld
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
-from .model import MONTH_NAMES, PartialDate
+from .model import MONTH_NAMES, Briefing, PartialDate
 from .plan import PlannedPage
 from .urls import Urls
 
@@ -34,10 +34,31 @@ def iso_datetime(moment: datetime | PartialDate) -> str:
     return moment.isoformat()
 
 
+class TrackingEnvironment(jinja2.Environment):
+    """Records which briefings' bodies the page being rendered prints.
+
+    Templates read every attribute through `getattr`/`getitem`; a page that never reads a
+    briefing's `body_html` shows nothing of that briefing that an edit to its body alone
+    can change, so such an edit need not render it again (see body_edits.py).
+    """
+
+    bodies_read: set[str] | None = None  # paths of briefings, while a page renders
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        if attribute == "body_html" and self.bodies_read is not None and isinstance(obj, Briefing):
+            self.bodies_read.add(str(obj.path))
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: object, argument: object) -> object:
+        if argument == "body_html" and self.bodies_read is not None and isinstance(obj, Briefing):
+            self.bodies_read.add(str(obj.path))
+        return super().getitem(obj, argument)
+
+
 def make_environment(
     templates: Path, config: SiteConfig, urls: Urls, noindex: bool = False
 ) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = TrackingEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # XML feeds too: every text from front matter is escaped
         undefined=jinja2.StrictUndefined,
@@ -73,15 +94,27 @@ def _shared_fragments() -> Callable[..., Markup]:
     what makes a large site fast. Sound because the values are frozen and a macro imported
     without context sees only its arguments and the environment's globals.
     """
-    memo: dict[tuple[object, ...], tuple[Markup, tuple[object, ...]]] = {}
+    memo: dict[tuple[object, ...], tuple[Markup, frozenset[str], tuple[object, ...]]] = {}
 
     def shared(macro: jinja2.runtime.Macro, *values: object) -> Markup:
         code = getattr(getattr(macro, "_func", None), "__code__", macro.name)
         key = (code, *map(id, values))
         found = memo.get(key)
+        env = macro._environment
+        outer = getattr(env, "bodies_read", None)
         if found is None:
+            if outer is not None:
+                env.bodies_read = set()  # what this fragment reads, to count on every page showing it
+            try:
+                html = Markup(macro(*values))
+                read = frozenset(env.bodies_read or ()) if outer is not None else frozenset()
+            finally:
+                if outer is not None:
+                    env.bodies_read = outer
             # The values are kept with the result, so their ids cannot be reused meanwhile.
-            found = memo[key] = (Markup(macro(*values)), values)
+            found = memo[key] = (html, read, values)
+        if outer is not None:
+            outer.update(found[1])
         return found[0]
 
     shared.clear = memo.clear  # type: ignore[attr-defined]
@@ -91,6 +124,18 @@ def _shared_fragments() -> Callable[..., Markup]:
 def start_build(env: jinja2.Environment) -> None:
     """Forget fragments of the last build: its values are gone and only hold memory."""
     env.globals["shared"].clear()
+
+
+def render_tracked(env: jinja2.Environment, page: PlannedPage) -> tuple[bytes, frozenset[str]]:
+    """The page's bytes, and the paths of the briefings whose bodies it prints."""
+    if not isinstance(env, TrackingEnvironment):
+        return render_page(env, page), frozenset()
+    env.bodies_read = set()
+    try:
+        data = render_page(env, page)
+        return data, frozenset(env.bodies_read)
+    finally:
+        env.bodies_read = None
 
 
 def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:

@@ -1,0 +1,168 @@
+"""An edit to a briefing's body alone rewrites only the pages that print it, in place, and
+the site is byte for byte what a clean build writes; anything more goes the full way."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import briefings.output
+from briefings.exports import FEED_LIMIT
+
+from .conftest import SiteDir
+from .test_incremental import clean_build, files_under, identities
+
+ARCHIVE = FEED_LIMIT + 6  # the oldest briefings are in no feed
+
+
+@pytest.fixture
+def archive(site: SiteDir) -> SiteDir:
+    """A desk with more briefings than a feed holds, sharing topics, actors and events."""
+    actors = ["Delcy Rodríguez", "Doug Burgum", "Marco Rubio", "Nicolás Maduro"]
+    for n in range(ARCHIVE):
+        day = f"2026-01-{n + 1:02d}"
+        site.briefing(
+            f"{day}-note-{n}",
+            f"""
+            title: Desk note {n}
+            date: {day}
+            topics: [{"Oil" if n % 2 else "Diplomacy"}, US–Venezuela]
+            actors: [{actors[n % 4]}, {actors[(n + 1) % 4]}]
+            sources:
+              - {{outlet: Wire, url: https://example.org/{n}}}
+            events:
+              - date: 2026-01-{n % 9 + 1:02d}
+                text: Talks resume in Caracas.
+                actors: [{actors[n % 4]}]
+            """,
+            f"The opening paragraph of note {n}.\n\nA second paragraph, with [a link](/about/).\n",
+        )
+    site.write("pages/about.md", "---\ntitle: About\n---\nAbout the desk.\n")
+    return site
+
+
+def oldest(site: SiteDir) -> Path:
+    return site.content / "briefings/2026-01-01-note-0.md"
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_body_edit_rewrites_only_the_pages_that_print_it_in_place(archive, tmp_path):
+    archive.build()
+    folder, before = archive.output.stat().st_ino, identities(archive.output)
+    old = files_under(archive.output)
+    append(oldest(archive), "\nA correction: the talks were postponed.\n")
+    report = archive.build()
+    built = files_under(archive.output)
+    assert "A correction: the talks were postponed." in built["briefings/note-0/index.html"].decode()
+    assert built == clean_build(archive, tmp_path)
+    assert archive.output.stat().st_ino == folder  # replaced in place, not swapped
+    after = identities(archive.output)
+    rewritten = {name for name in after if after[name] != before[name]}
+    assert rewritten == {name for name in built if built[name] != old[name]}
+    # its page and the short feeds of its actors carry the body; lists and timelines do not
+    assert "briefings/note-0/index.html" in rewritten and "actors/doug-burgum/feed.xml" in rewritten
+    assert not rewritten & {"index.html", "archive/index.html", "topics/oil/index.html", "chronology.json"}
+    assert report.files_rewritten == len(rewritten)
+    # and the build after it knows nothing changed
+    assert archive.build().files_rewritten == 0
+    assert identities(archive.output) == after
+
+
+def test_edits_in_a_row_each_give_the_clean_build(archive, tmp_path):
+    archive.build()
+    for n in range(3):
+        append(oldest(archive), f"\nUpdate number {n}.\n")
+        archive.build()
+        assert files_under(archive.output) == clean_build(archive, tmp_path)
+    # putting the file back as it was gives the first site again
+    text = oldest(archive).read_text(encoding="utf-8")
+    oldest(archive).write_text(text.split("\nUpdate number 0.")[0], encoding="utf-8")
+    archive.build()
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda t: t.replace("The opening paragraph", "A new opening"), id="summary"),
+        pytest.param(lambda t: t.replace("title: Desk note 0", "title: Desk note zero"), id="title"),
+        pytest.param(lambda t: t.replace("Rodríguez, Doug Burgum]", "Rodríguez, Marco Rubio]"), id="actors"),
+        pytest.param(lambda t: t.replace("sources:", "location: Caracas\nsources:"), id="new-field"),
+        pytest.param(lambda t: t.replace("date: 2026-01-01", "date: 2026-02-30"), id="mistake"),
+    ],
+)
+def test_edits_beyond_the_body_go_the_full_way(archive, tmp_path, edit):
+    archive.build()
+    folder = archive.output.stat().st_ino
+    path = oldest(archive)
+    text = path.read_text(encoding="utf-8")
+    assert edit(text) != text
+    path.write_text(edit(text), encoding="utf-8")
+    try:
+        archive.build()
+    except Exception:  # the mistake: reported, and the site left as it was
+        assert archive.output.stat().st_ino == folder
+        return
+    assert archive.output.stat().st_ino != folder  # a whole new site, swapped in
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+def test_a_briefing_in_the_json_feed_goes_the_full_way(archive, tmp_path):
+    archive.build()
+    folder = archive.output.stat().st_ino
+    append(archive.content / f"briefings/2026-01-{ARCHIVE:02d}-note-{ARCHIVE - 1}.md", "\nLate addition.\n")
+    archive.build()
+    assert archive.output.stat().st_ino != folder
+    built = files_under(archive.output)
+    assert "Late addition." in built["feed.json"].decode()
+    assert built == clean_build(archive, tmp_path)
+
+
+def test_a_touched_output_goes_the_full_way(archive, tmp_path):
+    archive.build()
+    (archive.output / "about/index.html").write_text("scribbled over", encoding="utf-8")
+    append(oldest(archive), "\nA correction.\n")
+    archive.build()
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+def test_damaged_stored_plans_go_the_full_way(archive, tmp_path):
+    archive.build()
+    for stored in (archive.root / ".cache/outputs").glob("*.pages"):
+        stored.write_bytes(stored.read_bytes()[::-1])
+    append(oldest(archive), "\nA correction.\n")
+    archive.build()
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+def test_a_build_stopped_between_renames_is_finished_by_the_next(archive, tmp_path, monkeypatch):
+    """The journal names every new file once all are written; stopped halfway through the
+    renames, the site holds some new files, and the next build completes it."""
+    archive.build()
+    append(oldest(archive), "\nA correction.\n")
+    append(archive.content / "briefings/2026-01-02-note-1.md", "\nAnother correction.\n")
+    real_replace = os.replace
+    calls = []
+
+    def stop_after_one(source, target):  # type: ignore[no-untyped-def]
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(briefings.output.os, "replace", stop_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        archive.build()
+    monkeypatch.setattr(briefings.output.os, "replace", real_replace)
+    assert len(calls) == 1
+    journals = list((archive.root / ".cache/outputs").glob("*.journal"))
+    assert journals  # the renames are still owed
+    archive.build()
+    assert not list((archive.root / ".cache/outputs").glob("*.journal"))
+    assert not [p for p in archive.output.rglob(".*")]  # no temp file left behind
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
