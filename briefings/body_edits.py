@@ -79,7 +79,7 @@ def rebuild(
 ) -> BodyEdits | None:
     """Rebuild by replacing the pages that print edited bodies; None when that is not enough."""
     output = output.absolute()
-    assert builder.cache_dir is not None and builder.store is not None
+    assert builder.cache_dir is not None
     last = recall(builder.cache_dir, output)
     if (
         last is None
@@ -94,8 +94,6 @@ def rebuild(
         for name, line in inputs.files.items()
         if line is None or last.content[name] is None or line != last.content[name]
     ]
-    if len(edited) > MAX_EDITED:
-        return None
     scan = output_as_left(last, output, now)
     if scan is None:
         return None
@@ -117,10 +115,10 @@ def rebuild(
         key = load_key(settings, path, section, raw)
         if key == old_key:
             continue  # saved again, or touched, with the same bytes
-        if not name.startswith(_SECTION):
-            return None  # a profile or a page: it shows on many pages
+        if not name.startswith(_SECTION) or len(fresh) >= MAX_EDITED:
+            return None  # a profile or a page shows on many pages; many edits, on most
         result = read_content_file(path, section, setup.config, raw)
-        old = _loaded(builder, old_key)
+        old = builder.cached(old_key)
         if old is None or not _same_but_body(old, result):
             return None
         fresh[str(path)] = result[1]  # type: ignore[assignment]
@@ -181,13 +179,6 @@ def rebuild(
     return BodyEdits(remembered, len(changed))
 
 
-def _loaded(builder: Builder, key: bytes) -> FileResult | None:
-    found = builder.loaded.get(key)
-    if found is None and builder.store is not None:
-        found = builder.store.get(key)
-    return found
-
-
 def _same_but_body(old: FileResult, new: FileResult) -> bool:
     """Everything a page other than the briefing's own (and its feeds) could show is as it was."""
     before, after = old[1], new[1]
@@ -207,7 +198,7 @@ def _resolver(builder: Builder, load_keys: Mapping[str, bytes], fresh: Mapping[s
             item = fresh.get(path) if kind == "briefing" else None
             if item is None:
                 key = load_keys.get(path)
-                result = _loaded(builder, key) if key else None
+                result = builder.cached(key) if key else None
                 item = result[1] if result else None
                 if item is None:
                     raise _NotBodyOnly  # a cache entry is gone: the full way

@@ -1,9 +1,10 @@
 """Build cache: what earlier builds computed, kept under .cache/ and trusted only when verified.
 
-Two things are kept. Each content file's load result (its Briefing, Profile or Page and
-its messages), keyed by the file's bytes, its path, the settings the load stage reads and
-the engine itself. And, per output folder, a manifest: for every file written, the
-fingerprint of everything its page was rendered from, and what the file looked like.
+Each content file's load result (its Briefing, Profile or Page and its messages), keyed
+by the file's bytes, its path, the settings the load stage reads and the engine itself,
+in one pack (.cache/files.pack). And, per output folder, a manifest: for every file
+written, the fingerprint of everything its page was rendered from, what the file looked
+like and which briefing bodies it prints, with the plans of such pages beside it.
 Every entry carries a checksum; a damaged, truncated or foreign entry reads as missing
 and is computed again, never used.
 """
@@ -14,6 +15,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import struct
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -63,25 +65,120 @@ def folder_fingerprint(folder: Path) -> bytes:
     return digest(*parts)
 
 
-class Store:
-    """Checksummed pickles in one folder; anything that fails its check reads as missing."""
+class Pack:
+    """Checksummed pickles in one file, with their index at its end: what the last build read.
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    A build reads most entries, so one file beats thousands; it is written whole after a
+    full build, and grows by an appended part after a build that read a few files more.
+    A damaged entry reads as missing, and a damaged index as an empty pack.
+    """
 
-    def _path(self, key: bytes) -> Path:
-        name = key.hex()
-        return self.folder / name[:2] / name[2:]
+    _FOOTER = struct.Struct("<Q32s")  # where the index starts, and its checksum
 
-    def get(self, key: bytes) -> Any | None:
+    def __init__(self, path: Path):
+        self.path = path
+        self._index: dict[bytes, tuple[int, int]] | None = None
+        self._data: bytes | None = None  # the whole file, once most of it is wanted
+
+    def index(self) -> dict[bytes, tuple[int, int]]:
+        if self._index is None:
+            self._index = self._read_index()
+        return self._index
+
+    def _read_index(self) -> dict[bytes, tuple[int, int]]:
         try:
-            data = self._path(key).read_bytes()
+            with open(self.path, "rb") as file:
+                size = os.fstat(file.fileno()).st_size
+                if size < self._FOOTER.size:
+                    return {}
+                start, check = self._FOOTER.unpack(
+                    os.pread(file.fileno(), self._FOOTER.size, size - self._FOOTER.size)
+                )
+                if start > size - self._FOOTER.size:
+                    return {}
+                data = os.pread(file.fileno(), size - self._FOOTER.size - start, start)
+        except OSError:
+            return {}
+        if digest(b"index", data) != check:
+            return {}
+        try:
+            index = pickle.loads(data)
+        except Exception:
+            return {}
+        return index if isinstance(index, dict) else {}
+
+    def read_all(self) -> None:
+        """Read the whole file at once: for a build about to ask for most entries."""
+        try:
+            self._data = self.path.read_bytes()
+        except OSError:
+            self._data = b""
+
+    def forget_data(self) -> None:
+        self._data = None
+
+    def get_sealed(self, key: bytes) -> bytes | None:
+        place = self.index().get(key)
+        if place is None:
+            return None
+        start, size = place
+        if self._data is not None:
+            return self._data[start : start + size]
+        try:
+            with open(self.path, "rb") as file:
+                return os.pread(file.fileno(), size, start)
         except OSError:
             return None
-        return _unseal(data, key)
 
-    def put(self, key: bytes, value: Any) -> None:
-        _write_atomically(self._path(key), _seal(value, key))
+    def get(self, key: bytes, many: bool = False) -> Any | None:
+        """The entry, or None; `many`: more are coming, so read the whole file at once."""
+        if many and self._data is None:
+            self.read_all()
+        sealed = self.get_sealed(key)
+        return None if sealed is None else _unseal(sealed, key)
+
+    def write(self, sealed: Iterable[tuple[bytes, bytes]]) -> None:
+        """Replace the pack with these entries (key, and the entry made by `seal`)."""
+        index: dict[bytes, tuple[int, int]] = {}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            with os.fdopen(handle, "wb") as file:
+                at = 0
+                for key, data in sealed:
+                    file.write(data)
+                    index[key] = (at, len(data))
+                    at += len(data)
+                file.write(self._footer(index, at))
+            os.replace(temp, self.path)
+        except OSError:  # a cache that cannot be written only costs time
+            if "temp" in locals():
+                Path(temp).unlink(missing_ok=True)
+            index = {}
+        self._index, self._data = index, None
+
+    def append(self, sealed: Mapping[bytes, bytes]) -> None:
+        """Add entries at the end; a crash midway leaves a pack that reads as empty."""
+        index = dict(self.index())
+        try:
+            with open(self.path, "r+b") as file:
+                at = file.seek(0, os.SEEK_END)
+                for key, data in sealed.items():
+                    file.write(data)
+                    index[key] = (at, len(data))
+                    at += len(data)
+                file.write(self._footer(index, at))
+        except OSError:
+            return self.write(sealed.items())  # no pack yet, or not writable in place
+        self._index, self._data = index, None
+
+    def _footer(self, index: dict[bytes, tuple[int, int]], at: int) -> bytes:
+        data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        return data + self._FOOTER.pack(at, digest(b"index", data))
+
+
+def seal(value: Any, key: bytes) -> bytes:
+    return _seal(value, key)
 
 
 def _seal(value: Any, key: bytes) -> bytes:

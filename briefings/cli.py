@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -134,6 +135,15 @@ def build_command(
         f"Built {site.articles} briefings into {output}: {report.pages} pages, "
         f"{report.files_written} files in {report.seconds:.2f}s{extra}{raw}."
     )
+    _leave_now()
+
+
+def _leave_now() -> None:
+    """End the process at once: every file is written and closed, and freeing a large
+    site's objects one by one would take the better part of a second at 10,000 briefings."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @main.command("check")

@@ -21,11 +21,12 @@ from jinja2 import Environment
 from .cache import (
     Fingerprinter,
     NoFingerprint,
-    Store,
+    Pack,
     digest,
     engine_fingerprint,
     folder_fingerprint,
     read_sealed,
+    seal,
     write_raw,
     write_sealed,
 )
@@ -78,7 +79,7 @@ class Builder:
     def __init__(self, cache_dir: Path | None, workers: int | None = None):
         self.cache_dir = cache_dir
         self.workers = workers
-        self.store = Store(cache_dir / "files") if cache_dir else None
+        self.pack = Pack(cache_dir / "files.pack") if cache_dir else None
         self.loaded: dict[bytes, FileResult] = {}  # by load key, from the last build
         self.known: dict[tuple[str, str], bytes] = {}  # (type, path) → load key
         self.unsaved: dict[bytes, FileResult] = {}  # saved to .cache/ once a build succeeds
@@ -131,8 +132,8 @@ class Builder:
             key = load_key(settings, path, section, raw)
             keys.append(key)
             hit = self.loaded.get(key)
-            if hit is None and self.store is not None:
-                hit = self.store.get(key)
+            if hit is None and self.pack is not None:
+                hit = self.pack.get(key, many=len(jobs) > 64)
             if hit is None:
                 todo.append(n)
                 data[n] = raw
@@ -143,6 +144,8 @@ class Builder:
             path, section = jobs[n]
             return read_content_file(path, section, config, data.get(n))
 
+        if self.pack is not None:
+            self.pack.forget_data()
         for n, result in zip(todo, map_ordered(read, todo, self.workers), strict=True):
             results[n] = result
             if keys[n]:
@@ -287,10 +290,30 @@ class Builder:
 
     def save_loaded(self) -> None:
         """Keep what this build parsed under .cache/: the build succeeded, so it is worth keeping."""
-        if self.store is not None:
-            for key, result in self.unsaved.items():
-                self.store.put(key, result)
+        pack, unsaved = self.pack, self.unsaved
         self.unsaved = {}
+        if pack is None or not unsaved:
+            return
+        index = pack.index()
+        if len(index) + len(unsaved) <= 2 * len(self.loaded) + 64:
+            pack.append({key: seal(result, key) for key, result in unsaved.items()})
+            return
+        # Mostly entries no build reads any more: write the pack again with this build's alone.
+        pack.read_all()
+
+        def entries() -> Iterator[tuple[bytes, bytes]]:
+            for key, result in self.loaded.items():
+                sealed = None if key in unsaved else pack.get_sealed(key)
+                yield key, sealed if sealed is not None else seal(result, key)
+
+        pack.write(entries())
+
+    def cached(self, key: bytes) -> FileResult | None:
+        """A load result by its key, from memory or the pack."""
+        found = self.loaded.get(key)
+        if found is None and self.pack is not None:
+            found = self.pack.get(key)
+        return found
 
     def _remember(
         self,
