@@ -224,11 +224,6 @@ def read_sealed(path: Path, key: bytes) -> Any | None:
         return None
 
 
-def write_raw(path: Path, data: bytes) -> None:
-    """Bytes whose every part is checked by its reader (a checksum kept elsewhere)."""
-    _write_atomically(path, data)
-
-
 def write_sealed(path: Path, key: bytes, value: Any, must: bool = False) -> None:
     _write_atomically(path, _seal(value, key), must)
 

@@ -10,11 +10,13 @@ the old one and swaps it in whole.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from jinja2 import Environment
 
@@ -27,15 +29,14 @@ from .cache import (
     folder_fingerprint,
     read_sealed,
     seal,
-    write_raw,
     write_sealed,
 )
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .load import LOAD_SETTINGS, FileResult, read_content_file
 from .model import Briefing
-from .output import Kept, write_site
-from .parallel import map_ordered
+from .output import Kept, Staging, Written, link_or_copy
+from .parallel import map_ordered, map_unordered
 from .plan import CopiedFile, GeneratedFile, Output, PlannedPage
 from .render import make_environment, render_tracked, start_build
 from .snapshot import freeze_page
@@ -219,6 +220,7 @@ class Builder:
         snapshots: list[bytes | str | None] = []  # a page's plan, or the name of its stored one
         plan: list[bytes | Path | Kept | None] = []
         to_render: list[PlannedPage] = []
+        render_at: list[int] = []  # the position in `outputs` of each page to render
         for item in outputs:
             name = str(item.file)
             key: bytes | None = None
@@ -249,6 +251,7 @@ class Builder:
                     read = entry.bodies
             elif content is None:
                 to_render.append(item)  # type: ignore[arg-type]
+                render_at.append(len(plan))
             keys.append(key)
             contents.append(entry.content if isinstance(content, Kept) else None)  # type: ignore[union-attr]
             bodies.append(read)
@@ -257,35 +260,61 @@ class Builder:
         fingerprint.memo.clear()  # before the render workers fork: they would copy it
         start_build(env)
 
-        rendered = map_ordered(_Renderer(env, snapshots=manifest_file is not None), to_render, self.workers)
+        sink = _SnapshotSink(self.snapshot_file(output), old) if manifest_file is not None else None
+        places: list[tuple[int, int, bytes] | None] = [None] * len(outputs)
         rewritten = 0
 
-        def files() -> Iterator[tuple[PurePosixPath, bytes | Path | Kept]]:
-            nonlocal rewritten
-            for n, item in enumerate(outputs):
-                content = plan[n]
-                if content is None:
-                    result = next(rendered)
-                    if isinstance(result, tuple):
-                        raise ContentErrors(list(result))
-                    content, bodies[n], snapshots[n] = result.data, result.bodies, result.snapshot
-                if isinstance(content, bytes):
-                    contents[n] = digest(content)
-                    entry = old.entries.get(str(item.file))
-                    if (
-                        entry is not None
-                        and entry.content == contents[n]
-                        and _unchanged(output / item.file, entry)
-                    ):
-                        content = Kept(output / item.file)  # rendered again, to the same bytes
-                if not isinstance(content, Kept):
-                    rewritten += 1
-                yield item.file, content
+        def record(n: int) -> None:
+            if sink is not None and snapshots[n] is not None:
+                places[n] = sink.add(snapshots[n])  # type: ignore[arg-type]
 
-        count = write_site(output, files())
+        try:
+            with Staging(output) as staging:
+                for n, content in enumerate(plan):
+                    if content is None:
+                        continue
+                    item = outputs[n]
+                    if isinstance(content, bytes):
+                        contents[n] = digest(content)
+                        entry = old.entries.get(str(item.file))
+                        if entry and entry.content == contents[n] and _unchanged(output / item.file, entry):
+                            content = Kept(output / item.file)
+                    rewritten += not isinstance(content, Kept)
+                    staging.add(item.file, content)
+                    record(n)
+                # Workers write the pages they render straight into the staging folder: no
+                # page travels back to this process, which would hold on to the memory.
+                renderer = _Renderer(
+                    env,
+                    to_render,
+                    targets=[staging.place(page.file) for page in to_render],
+                    old=[old.entries.get(str(page.file)) for page in to_render],
+                    output=output,
+                    snapshots=sink is not None,
+                )
+                # On template mistakes, those of the first page in the plan, whatever order
+                # the workers finished in.
+                failed: dict[int, tuple[ContentError, ...]] = {}
+                for position, result in map_unordered(renderer, range(len(to_render)), self.workers):
+                    n = render_at[position]
+                    if isinstance(result, tuple):
+                        failed[n] = result
+                    elif not failed:
+                        contents[n], bodies[n], snapshots[n] = result.content, result.bodies, result.snapshot
+                        rewritten += not result.kept
+                        staging.add(outputs[n].file, Written())
+                        record(n)
+                if failed:
+                    raise ContentErrors(list(failed[min(failed)]))
+                staging.commit()
+                count = staging.count
+        except BaseException:
+            if sink is not None:
+                sink.discard()
+            raise
         self.save_loaded()
-        if manifest_file is not None:
-            self._remember(manifest_file, output, outputs, keys, contents, bodies, snapshots)
+        if manifest_file is not None and sink is not None:
+            self._remember(manifest_file, output, outputs, keys, contents, bodies, places, sink)
         return WriteReport(count, rewritten)
 
     def save_loaded(self) -> None:
@@ -323,29 +352,21 @@ class Builder:
         keys: list[bytes | None],
         contents: list[bytes | None],
         bodies: list[frozenset[str]],
-        snapshots: list[bytes | str | None],
+        places: list[tuple[int, int, bytes] | None],
+        sink: _SnapshotSink,
     ) -> None:
         manifest = Manifest({}, {})
-        kept = [s for s in snapshots if isinstance(s, str)]
-        old = self.read_snapshots(output, self.read_manifest(output), kept) if kept else {}
-        pages = bytearray()
-        for item, key, content, read, snapshot in zip(
-            outputs, keys, contents, bodies, snapshots, strict=True
-        ):
+        for item, key, content, read, place in zip(outputs, keys, contents, bodies, places, strict=True):
             if key is None:
                 continue
             entry = entry_for(output / item.file, key, content or b"", read)
             if entry is None:
                 continue
             manifest.entries[str(item.file)] = entry
-            data = old.get(snapshot) if isinstance(snapshot, str) and old else snapshot
-            if isinstance(data, bytes):
-                manifest.snapshots[str(item.file)] = (len(pages), len(data), digest(data))
-                pages += data
-        pages_file = self.snapshot_file(output)
-        assert pages_file is not None
+            if place is not None:
+                manifest.snapshots[str(item.file)] = place
         write_sealed(manifest_file, _MANIFEST, Manifest({}, {}))  # never an index to other bytes
-        write_raw(pages_file, bytes(pages))
+        sink.keep()
         write_sealed(manifest_file, _MANIFEST, manifest)
 
     def write_manifest(self, output: Path, manifest: Manifest) -> None:
@@ -374,26 +395,97 @@ def entry_for(path: Path, key: bytes, content: bytes, bodies: frozenset[str]) ->
     )
 
 
+class _SnapshotSink:
+    """The plans of pages that print briefing bodies, written to a new snapshot file as
+    they come (not held in memory), each new or carried over from the last build's file."""
+
+    def __init__(self, path: Path | None, old: Manifest):
+        assert path is not None
+        self.path = path
+        self.old = old
+        self.previous: int | None = None
+        with contextlib.suppress(OSError):  # no stored plans yet
+            self.previous = os.open(path, os.O_RDONLY)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        self.temp = Path(temp)
+        self.file = os.fdopen(handle, "wb")
+        self.at = 0
+
+    def add(self, snapshot: bytes | str) -> tuple[int, int, bytes] | None:
+        """Store a page's plan (bytes), or the one the last build stored for it (its name)."""
+        if isinstance(snapshot, str):
+            place = self.old.snapshots.get(snapshot)
+            if place is None or self.previous is None:
+                return None
+            offset, size, check = place
+            data = os.pread(self.previous, size, offset)
+            if digest(data) != check:
+                return None
+        else:
+            data = snapshot
+        self.file.write(data)
+        place = (self.at, len(data), digest(data))
+        self.at += len(data)
+        return place
+
+    def keep(self) -> None:
+        self._close()
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        self._close()
+        self.temp.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        self.file.close()
+        if self.previous is not None:
+            os.close(self.previous)
+            self.previous = None
+
+
 @dataclass(frozen=True, slots=True)
 class _Rendered:
-    data: bytes
+    content: bytes  # the digest of the page's bytes
+    kept: bool  # the same bytes as the last build's file, which was linked instead
     bodies: frozenset[str]  # briefings whose bodies the page prints
     snapshot: bytes | None  # its plan, when it prints any
 
 
 class _Renderer:
-    """Renders one page in whichever process it runs in; errors come back as values."""
+    """Renders page number n into its place in the staging folder, in whichever process it
+    runs in; template mistakes come back as values."""
 
-    def __init__(self, env: Environment, snapshots: bool):
+    def __init__(
+        self,
+        env: Environment,
+        pages: Sequence[PlannedPage],
+        targets: list[Path],
+        old: list[_Entry | None],
+        output: Path,
+        snapshots: bool,
+    ):
         self.env = env
         self.snapshots = snapshots
+        self.targets = targets
+        self.output = output
+        self.old = old
+        self.pages = pages
 
-    def __call__(self, page: PlannedPage) -> _Rendered | tuple[ContentError, ...]:
+    def __call__(self, n: int) -> _Rendered | tuple[ContentError, ...]:
+        page = self.pages[n]
         try:
             data, bodies = render_tracked(self.env, page)
         except ContentErrors as exc:
             return exc.errors
-        return _Rendered(data, bodies, freeze_page(page) if bodies and self.snapshots else None)
+        content = digest(data)
+        entry = self.old[n]
+        kept = entry is not None and entry.content == content and _unchanged(self.output / page.file, entry)
+        if kept:
+            link_or_copy(self.output / page.file, self.targets[n])  # rendered again, to the same bytes
+        else:
+            self.targets[n].write_bytes(data)
+        return _Rendered(content, kept, bodies, freeze_page(page) if bodies and self.snapshots else None)
 
 
 def _source_key(source: Path) -> bytes | None:

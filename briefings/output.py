@@ -70,28 +70,61 @@ def write_site(output: Path, files: Iterable[tuple[PurePosixPath, bytes | Path |
     `files` may be a generator that renders as it goes: a failure mid-way removes the
     temp folder and leaves the previous site untouched.
     """
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover_output(output)
-    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-{os.getpid()}-"))
-    count = 0
-    folders = _Folders(staging)
-    try:
+    with Staging(output) as staging:
         for relative, content in files:
-            target = folders.place(relative)
-            if isinstance(content, Kept):
-                _link(content.path, target)
-            elif isinstance(content, Path):
-                shutil.copyfile(content, target)
-            else:
-                target.write_bytes(content)
-            count += 1
-        os.chmod(staging, 0o755)
-        _swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+            staging.add(relative, content)
+        staging.commit()
+        return staging.count
+
+
+class Staging:
+    """The next site, written into a temp folder beside `output` and swapped in by `commit`.
+
+    Leaving the `with` block without committing removes the temp folder: the old site
+    stays exactly as it was. Other processes may write files into it too, at paths
+    `place` made ready (render workers do).
+    """
+
+    def __init__(self, output: Path):
+        self.output = output.absolute()
+        self.count = 0
+        self.committed = False
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        recover_output(self.output)
+        prefix = f".{self.output.name}.new-{os.getpid()}-"
+        self.folder = Path(tempfile.mkdtemp(dir=self.output.parent, prefix=prefix))
+        self.folders = _Folders(self.folder)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def place(self, relative: PurePosixPath) -> Path:
+        """Where `relative` goes, with its folder made; refuses paths that leave the site."""
+        return self.folders.place(relative)
+
+    def add(self, relative: PurePosixPath, content: bytes | Path | Kept | Written) -> None:
+        target = self.place(relative)
+        if isinstance(content, Kept):
+            link_or_copy(content.path, target)
+        elif isinstance(content, Path):
+            shutil.copyfile(content, target)
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        self.count += 1
+
+    def commit(self) -> None:
+        os.chmod(self.folder, 0o755)
+        _swap(self.folder, self.output)
+        self.committed = True
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A file another process already wrote into the staging folder."""
 
 
 class _Folders:
@@ -119,7 +152,7 @@ class _Folders:
         return target
 
 
-def _link(existing: Path, target: Path) -> None:
+def link_or_copy(existing: Path, target: Path) -> None:
     try:
         os.link(existing, target)
     except OSError:  # no hard links here (some shares and file systems): copy, keeping the date

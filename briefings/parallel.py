@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -42,6 +43,28 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+@contextmanager
+def _pool(task: Callable[[Any], Any], items: Sequence[Any], workers: int | None) -> Iterator[Any]:
+    """A pool of forked workers that inherit `task` and `items`; None when one process is better."""
+    global _task, _items
+    workers = cores() if workers is None else workers
+    if workers <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    _task, _items = task, items
+    gc.freeze()  # the workers' collectors leave the inherited objects (and their pages) alone
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
+        _task, _items = None, ()
+
+
+def _spans(count: int, chunk: int) -> list[tuple[int, int]]:
+    return [(i, min(i + chunk, count)) for i in range(0, count, chunk)]
+
+
 def map_ordered(
     task: Callable[[T], R], items: Sequence[T], workers: int | None = None, chunk: int = 16
 ) -> Iterator[R]:
@@ -50,18 +73,27 @@ def map_ordered(
     `task` and `items` may be large values: workers inherit them at fork, and only
     positions go out and results come back. An exception in a worker is raised here.
     """
-    global _task, _items
-    workers = cores() if workers is None else workers
-    if workers <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (task(item) for item in items)
-        return
-    spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
-    _task, _items = task, items
-    gc.freeze()  # the workers' collectors leave the inherited objects (and their pages) alone
-    try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
-            for results in pool.imap(_run, spans):
-                yield from results
-    finally:
-        gc.unfreeze()
-        _task, _items = None, ()
+    with _pool(task, items, workers) as pool:
+        if pool is None:
+            yield from (task(item) for item in items)
+            return
+        for results in pool.imap(_run, _spans(len(items), chunk)):
+            yield from results
+
+
+def _run_from(span: tuple[int, int]) -> tuple[int, list[Any]]:
+    return span[0], _run(span)
+
+
+def map_unordered(
+    task: Callable[[T], R], items: Sequence[T], workers: int | None = None, chunk: int = 16
+) -> Iterator[tuple[int, R]]:
+    """(position, task(item)) for every item, as each finishes: a slow item holds no finished
+    ones back in memory. Otherwise as `map_ordered`."""
+    with _pool(task, items, workers) as pool:
+        if pool is None:
+            yield from enumerate(task(item) for item in items)
+            return
+        for start, results in pool.imap_unordered(_run_from, _spans(len(items), chunk)):
+            for offset, result in enumerate(results):
+                yield start + offset, result
