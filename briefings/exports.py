@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,11 +32,11 @@ def _dumps(data: dict[str, Any]) -> bytes:
     up whenever it is asked to indent)."""
     lines = []
     for key, value in data.items():
-        if isinstance(value, list) and value:
-            items = ",\n".join(f"    {_compact(item)}" for item in value)
-            lines.append(f"  {_compact(key)}: [\n{items}\n  ]")
+        items = [f"    {_compact(item)}" for item in value] if isinstance(value, (list, Iterator)) else None
+        if items:
+            lines.append(f"  {_compact(key)}: [\n" + ",\n".join(items) + "\n  ]")
         else:
-            lines.append(f"  {_compact(key)}: {_compact(value)}")
+            lines.append(f"  {_compact(key)}: {'[]' if items == [] else _compact(value)}")
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
 
 
@@ -98,29 +98,29 @@ def _term_refs(terms: Iterable[Term], urls: Urls) -> list[dict[str, str]]:
 
 def chronology_json(site: Site, urls: Urls) -> bytes:
     """/chronology.json: every dated entry with its precision, words, actors, topics and briefings."""
-    entries = []
-    for entry in chronology_entries(site):
-        entries.append(
-            {
-                "id": entry.anchor,
-                "url": urls.absolute(entry),
-                "kind": entry.kind,
-                "date": entry.when.iso(),
-                "precision": entry.when.precision,
-                "text": entry_text(entry),
-                "text_html": entry.text_html if entry.kind == "event" else None,
-                "actors": _term_refs(entry.actors, urls),
-                "topics": _term_refs(entry.topics, urls),
-                "briefings": [
-                    {
-                        "title": b.title,
-                        "url": urls.absolute(b),
-                        "date_published": b.date.isoformat(),
-                    }
-                    for b in entry.briefings
-                ],
-            }
-        )
+    # Made one by one as they are written: a long archive has tens of thousands.
+    entries = (
+        {
+            "id": entry.anchor,
+            "url": urls.absolute(entry),
+            "kind": entry.kind,
+            "date": entry.when.iso(),
+            "precision": entry.when.precision,
+            "text": entry_text(entry),
+            "text_html": entry.text_html if entry.kind == "event" else None,
+            "actors": _term_refs(entry.actors, urls),
+            "topics": _term_refs(entry.topics, urls),
+            "briefings": [
+                {
+                    "title": b.title,
+                    "url": urls.absolute(b),
+                    "date_published": b.date.isoformat(),
+                }
+                for b in entry.briefings
+            ],
+        }
+        for entry in chronology_entries(site)
+    )
     return _dumps(
         {
             "title": f"{site.config.title}: chronology",
