@@ -11,12 +11,13 @@ import time
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from .errors import ContentError, ContentErrors
 from .output import UnsafePath
-from .pipeline import BuildOptions, build
+from .pipeline import BuildOptions, BuildReport, build
 
 
 def _print_problems(problems: tuple[ContentError, ...]) -> None:
@@ -105,7 +106,7 @@ def build_command(
     options = replace(options, strict=strict)
     _interrupt_on_terminate()
     try:
-        report = build(options)
+        report = _build_showing_progress(options)
     except KeyboardInterrupt:
         click.echo(click.style(f"Build interrupted; {output} left unchanged.", fg="red"), err=True)
         sys.exit(130)
@@ -136,6 +137,53 @@ def build_command(
         f"{report.files_written} files in {report.seconds:.2f}s{extra}{raw}."
     )
     _leave_now()
+
+
+def _build_showing_progress(options: BuildOptions) -> BuildReport:
+    """The build, with a progress line on a terminal, gone again before anything else prints."""
+    if not ProgressLine.wanted(sys.stderr):
+        return build(options)
+    progress = ProgressLine(sys.stderr)
+    try:
+        return build(options, progress)
+    finally:
+        progress.clear()
+
+
+class ProgressLine:
+    """One line on a terminal, written over as the build goes: `Rendering 4,512/11,278 (40%)`.
+
+    Shown only after the build has run for a moment, so quick builds print their summary alone.
+    """
+
+    DELAY = 0.5  # seconds before anything shows
+    EVERY = 0.1  # seconds between updates
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.started = time.monotonic()
+        self.shown = 0.0
+        self.active = False
+
+    @staticmethod
+    def wanted(stream: TextIO) -> bool:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.started < self.DELAY or (now - self.shown < self.EVERY and 0 < done < total):
+            return
+        self.shown = now
+        count = f" {done:,}/{total:,} ({done * 100 // total}%)" if total else "…"
+        self.stream.write(f"\r\x1b[2K{stage}{count}")
+        self.stream.flush()
+        self.active = True
+
+    def clear(self) -> None:
+        if self.active:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self.active = False
 
 
 def _leave_now() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +43,7 @@ from .snapshot import freeze_page
 from .urls import Urls
 
 _MANIFEST = digest(b"output manifest")
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ class Builder:
         # Jinja environments by use ("build", "preview"), each with what made it.
         self.envs: dict[str, tuple[bytes, Environment]] = {}
         self.last: object | None = None  # what the last successful build made (see pipeline)
+        # Told (stage, done, total) as files are read and pages rendered: long builds show it.
+        self.progress: Progress = quiet
 
     def environment(
         self, templates: Path, config: SiteConfig, urls: Urls, noindex: bool, use: str = "build"
@@ -147,7 +150,8 @@ class Builder:
 
         if self.pack is not None:
             self.pack.forget_data()
-        for n, result in zip(todo, map_ordered(read, todo, self.workers), strict=True):
+        for done, (n, result) in enumerate(zip(todo, map_ordered(read, todo, self.workers), strict=True), 1):
+            self.progress("Reading", done, len(todo))
             results[n] = result
             if keys[n]:
                 self.unsaved[keys[n]] = result
@@ -295,7 +299,9 @@ class Builder:
                 # On template mistakes, those of the first page in the plan, whatever order
                 # the workers finished in.
                 failed: dict[int, tuple[ContentError, ...]] = {}
-                for position, result in map_unordered(renderer, range(len(to_render)), self.workers):
+                results = map_unordered(renderer, range(len(to_render)), self.workers)
+                for done, (position, result) in enumerate(results, 1):
+                    self.progress("Rendering", done, len(to_render))
                     n = render_at[position]
                     if isinstance(result, tuple):
                         failed[n] = result
@@ -393,6 +399,10 @@ def entry_for(path: Path, key: bytes, content: bytes, bodies: frozenset[str]) ->
     return _Entry(
         key, content, stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns, stat.st_mode, bodies
     )
+
+
+def quiet(stage: str, done: int, total: int) -> None:
+    """Progress that is not shown."""
 
 
 class _SnapshotSink:

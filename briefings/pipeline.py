@@ -15,7 +15,7 @@ from jinja2 import Environment
 from . import body_edits
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, as_error
-from .incremental import Builder
+from .incremental import Builder, Progress, quiet
 from .index import Article, Site, build_site
 from .inputs import (
     InputState,
@@ -104,7 +104,7 @@ def load_assets(templates: Path) -> tuple[Asset, ...]:
 
 
 def prepare(
-    options: BuildOptions, read_files: ReadFiles | None = None
+    options: BuildOptions, read_files: ReadFiles | None = None, progress: Progress = quiet
 ) -> tuple[SiteConfig, Site, Urls, tuple[Output, ...], Path]:
     """Everything up to rendering; raises ContentErrors with every content error found."""
     config = load_config(options.resolved_config_file())
@@ -114,6 +114,7 @@ def prepare(
     # a YAML slip in one file and a duplicate slug in two others together.
     corpus, load_errors = read_corpus(options.content, config, read_files)
     now = options.now or datetime.now(UTC)
+    progress("Indexing", 0, 0)
     try:
         site = build_site(
             corpus,
@@ -127,6 +128,7 @@ def prepare(
     templates = options.resolved_templates()
     assets = load_assets(templates)
     urls = Urls(config, asset_paths(assets))
+    progress("Planning", 0, 0)
     try:
         outputs = plan_pages(site, urls, assets, noindex=options.noindex)
     except ContentErrors as exc:
@@ -146,7 +148,10 @@ def render_output(env: Environment, output: Output) -> bytes | Path:
     return output.source
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the site; `progress` is told (stage, done, total) as files are read and pages rendered."""
+    builder = builder_for(options)
+    builder.progress = progress or quiet
     # A build makes millions of objects that live until it ends and form almost no cycles;
     # the collector would walk them all again and again (a third of indexing and planning
     # on a large archive). Cycles left behind are collected once it is over.
@@ -155,6 +160,7 @@ def build(options: BuildOptions) -> BuildReport:
     try:
         return _build(options)
     finally:
+        builder.progress = quiet
         if collecting:
             gc.enable()
 
@@ -190,7 +196,7 @@ def _build(options: BuildOptions) -> BuildReport:
                 rewritten,
                 _once(lambda: _keep_last(builder, options, *prepare(options, builder.read_files)[:4])),
             )
-    config, site, urls, outputs, templates = prepare(options, builder.read_files)
+    config, site, urls, outputs, templates = prepare(options, builder.read_files, builder.progress)
     env = builder.environment(templates, config, urls, options.noindex)
     written = builder.write(options.output, outputs, env, templates)
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))

@@ -48,9 +48,9 @@ class SiteDir:
     def config(self, text: str) -> None:
         (self.root / "site.yaml").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
-    def build(self, **options):
+    def build(self, progress=None, **options):
         options.setdefault("now", FIXED_NOW)
-        return build(BuildOptions(content=self.content, output=self.output, **options))
+        return build(BuildOptions(content=self.content, output=self.output, **options), progress)
 
     def read(self, relative: str) -> str:
         return (self.output / relative).read_text(encoding="utf-8")
