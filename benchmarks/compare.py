@@ -111,6 +111,17 @@ def tools() -> tuple[Path, Path]:
     return hugo, TOOLS / "bin" / "pelican"
 
 
+TRASH = HERE / "work" / ".trash"
+
+
+def set_aside(path: Path) -> None:
+    """Move an old output out of the way; it is deleted once all timing is done. Deleting
+    hundreds of megabytes slows this machine's disk for seconds, whichever tool runs next."""
+    if path.exists():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        path.rename(TRASH / f"{len(list(TRASH.iterdir()))}-{path.name}")
+
+
 def split(text: str) -> tuple[dict, str]:
     _, front, body = text.split("---\n", 2)
     return yaml.safe_load(front), body
@@ -178,6 +189,7 @@ def median_run(runs: int, prepare, command: list[str], cwd: Path) -> tuple[float
     samples = []
     for _ in range(runs):
         prepare()
+        os.sync()  # the last run's writes are on disk before this one starts, for every tool
         samples.append(timed(command, cwd))
     return statistics.median(s for s, _ in samples), max(m for _, m in samples)
 
@@ -189,6 +201,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--skip-pelican-above", type=int, default=10**9, help="Pelican is slow; skip it on larger archives")
     args = parser.parse_args()
+    global TRASH
+    TRASH = args.work / ".trash"
     hugo, pelican = tools()
     ours = [sys.executable, str(ROOT / "build.py"), "build"]
     rows = []
@@ -200,8 +214,8 @@ def main() -> None:
         to_pelican(site, work / "pelican")
 
         def clean() -> None:
-            shutil.rmtree(site / "_site", ignore_errors=True)  # noqa: B023
-            shutil.rmtree(site / ".cache", ignore_errors=True)  # noqa: B023
+            set_aside(site / "_site")  # noqa: B023
+            set_aside(site / ".cache")  # noqa: B023
 
         result = {"size": size}
         result["briefings"] = median_run(args.runs, clean, ours, site)
@@ -217,18 +231,19 @@ def main() -> None:
         target.write_text(original, encoding="utf-8")
 
         def clean_hugo() -> None:
-            shutil.rmtree(work / "hugo" / "public", ignore_errors=True)  # noqa: B023
+            set_aside(work / "hugo" / "public")  # noqa: B023
 
         result["hugo"] = median_run(args.runs, clean_hugo, [str(hugo), "--quiet"], work / "hugo")
         if size <= args.skip_pelican_above:
 
             def clean_pelican() -> None:
-                shutil.rmtree(work / "pelican" / "output", ignore_errors=True)  # noqa: B023
+                set_aside(work / "pelican" / "output")  # noqa: B023
 
             result["pelican"] = median_run(
                 args.runs, clean_pelican, [str(pelican), "-q", "-s", "pelicanconf.py", "content"], work / "pelican"
             )
         rows.append(result)
+        shutil.rmtree(TRASH, ignore_errors=True)
         print(f"{size}: " + ", ".join(f"{k} {v[0]:.2f}s" for k, v in result.items() if k != "size"), flush=True)
 
     print()
