@@ -126,6 +126,8 @@ def rebuild(
         results[key] = result
 
     manifest = builder.read_manifest(output)
+    if not last.manifest or manifest.token != last.manifest:
+        return None  # not the manifest of the remembered build: what prints what is unknown
     names = sorted(name for name, entry in manifest.entries.items() if entry.bodies & fresh.keys())
     # A file printing the body without a stored plan (the JSON feed) needs the full way.
     snapshots = builder.read_snapshots(output, manifest, names)
@@ -159,9 +161,9 @@ def rebuild(
         if entry is None:
             return None  # the file vanished under us: the full build writes it
         entries[str(page.file)] = entry
-    builder.write_manifest(output, Manifest(entries, manifest.snapshots))
+    token = builder.write_manifest(output, Manifest(entries, manifest.snapshots))
     builder.unsaved.update(results)
-    builder.save_loaded()
+    builder.save_loaded(whole_site=False)
 
     state = scan.restat(changed)
     if state is None:
@@ -174,6 +176,7 @@ def rebuild(
         content=inputs.files,
         load_keys=load_keys,
         trusted=not inputs.recent,
+        manifest=token,
     )
     remember(builder.cache_dir, output, remembered)
     return BodyEdits(remembered, len(changed))

@@ -14,7 +14,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -73,6 +73,7 @@ def load_key(settings: bytes, path: Path, section: str, raw: bytes) -> bytes:
 class WriteReport:
     files: int  # in the output
     rewritten: int  # of which written anew; the rest kept as they were
+    manifest: bytes  # the token of the manifest written (inputs.Remembered keeps it)
 
 
 class Builder:
@@ -180,6 +181,14 @@ class Builder:
         path = self.manifest_file(output)
         found = read_sealed(path, _MANIFEST) if path else None
         return found if isinstance(found, Manifest) else Manifest({}, {})
+
+    def write_manifest(self, output: Path, manifest: Manifest) -> bytes:
+        """Write the manifest with a new token, and return the token."""
+        path = self.manifest_file(output)
+        token = os.urandom(16)
+        if path is not None:
+            write_sealed(path, _MANIFEST, replace(manifest, token=token))
+        return token
 
     def snapshot_file(self, output: Path) -> Path | None:
         path = self.manifest_file(output)
@@ -319,25 +328,28 @@ class Builder:
                 sink.discard()
             raise
         self.save_loaded()
+        token = b""
         if manifest_file is not None and sink is not None:
-            self._remember(manifest_file, output, outputs, keys, contents, bodies, places, sink)
-        return WriteReport(count, rewritten)
+            token = self._remember(manifest_file, output, outputs, keys, contents, bodies, places, sink)
+        return WriteReport(count, rewritten, token)
 
-    def save_loaded(self) -> None:
-        """Keep what this build parsed under .cache/: the build succeeded, so it is worth keeping."""
+    def save_loaded(self, whole_site: bool = True) -> None:
+        """Keep what this build parsed under .cache/: the build succeeded, so it is worth keeping.
+
+        `whole_site`: this build read every content file (`loaded` is all of them), so a pack
+        that is mostly entries no build reads any more can be written again with these alone."""
         pack, unsaved = self.pack, self.unsaved
         self.unsaved = {}
         if pack is None or not unsaved:
             return
         index = pack.index()
-        if len(index) + len(unsaved) <= 2 * len(self.loaded) + 64:
+        if index and not (whole_site and len(index) > 2 * len(self.loaded) + 64):
             pack.append({key: seal(result, key) for key, result in unsaved.items()})
             return
-        # Mostly entries no build reads any more: write the pack again with this build's alone.
         pack.read_all()
 
         def entries() -> Iterator[tuple[bytes, bytes]]:
-            for key, result in self.loaded.items():
+            for key, result in {**self.loaded, **unsaved}.items():
                 sealed = None if key in unsaved else pack.get_sealed(key)
                 yield key, sealed if sealed is not None else seal(result, key)
 
@@ -360,12 +372,12 @@ class Builder:
         bodies: list[frozenset[str]],
         places: list[tuple[int, int, bytes] | None],
         sink: _SnapshotSink,
-    ) -> None:
+    ) -> bytes:
         manifest = Manifest({}, {})
         for item, key, content, read, place in zip(outputs, keys, contents, bodies, places, strict=True):
-            if key is None:
-                continue
-            entry = entry_for(output / item.file, key, content or b"", read)
+            # Every file, even one that cannot be kept by its key (b"" matches none): what it
+            # prints is still known.
+            entry = entry_for(output / item.file, key or b"", content or b"", read)
             if entry is None:
                 continue
             manifest.entries[str(item.file)] = entry
@@ -373,12 +385,7 @@ class Builder:
                 manifest.snapshots[str(item.file)] = place
         write_sealed(manifest_file, _MANIFEST, Manifest({}, {}))  # never an index to other bytes
         sink.keep()
-        write_sealed(manifest_file, _MANIFEST, manifest)
-
-    def write_manifest(self, output: Path, manifest: Manifest) -> None:
-        path = self.manifest_file(output)
-        if path is not None:
-            write_sealed(path, _MANIFEST, manifest)
+        return self.write_manifest(output, manifest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +396,9 @@ class Manifest:
     # The plans of pages that print briefing bodies (see body_edits.py), by file name:
     # where each lies in the snapshot file beside the manifest, with its checksum.
     snapshots: dict[str, tuple[int, int, bytes]]
+    # Made anew with every manifest and remembered with the build (inputs.Remembered): a
+    # manifest that is missing, damaged or left from another build cannot pass for this one.
+    token: bytes = b""
 
 
 def entry_for(path: Path, key: bytes, content: bytes, bodies: frozenset[str]) -> _Entry | None:

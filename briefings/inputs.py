@@ -66,6 +66,7 @@ class Remembered:
     fixed: bytes = b""  # InputState.fixed
     content: Mapping[bytes, bytes | None] = field(default_factory=dict)  # InputState.files
     load_keys: Mapping[str, bytes] = field(default_factory=dict)  # content file (its path) → load key
+    manifest: bytes = b""  # the token of the output manifest this build wrote
 
 
 def _record_file(cache_dir: Path, output: Path) -> Path:

@@ -220,6 +220,7 @@ def _build(options: BuildOptions) -> BuildReport:
                 fixed=inputs.fixed,
                 content=inputs.files,
                 load_keys={str(path): key for path, key in builder.load_keys.items()},
+                manifest=written.manifest,
             )
             remember(builder.cache_dir, options.output, remembered)
     _keep_last(builder, options, config, site, urls, outputs)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import briefings.output
+import briefings.pipeline
 from briefings.exports import FEED_LIMIT
 
 from .conftest import SiteDir
@@ -165,4 +166,32 @@ def test_a_build_stopped_between_renames_is_finished_by_the_next(archive, tmp_pa
     archive.build()
     assert not list((archive.root / ".cache/outputs").glob("*.journal"))
     assert not [p for p in archive.output.rglob(".*")]  # no temp file left behind
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+def test_a_damaged_output_manifest_goes_the_full_way(archive, tmp_path):
+    """Without the record of what each page prints, no page is known to print the body."""
+    archive.build()
+    for manifest in (archive.root / ".cache/outputs").glob("*"):
+        if not manifest.suffix:  # not the stored plans beside it
+            manifest.write_bytes(manifest.read_bytes()[::-1])
+    append(oldest(archive), "\nA correction.\n")
+    archive.build()
+    assert "A correction." in archive.read("briefings/note-0/index.html")
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+def test_a_body_edit_built_by_a_new_process_keeps_the_parsed_files(archive, tmp_path):
+    """The command line builds once per process: what the last build parsed stays in .cache/."""
+    for n in range(40):
+        archive.write(f"pages/extra-{n}.md", f"---\ntitle: Extra {n}\n---\nPage {n}.\n")
+    archive.build()
+    briefings.pipeline._builders.clear()  # as a new process starts
+    append(oldest(archive), "\nA correction.\n")
+    archive.build()
+    briefings.pipeline._builders.clear()
+    folder = archive.output.stat().st_ino
+    append(oldest(archive), "\nA second correction.\n")
+    archive.build()
+    assert archive.output.stat().st_ino == folder  # in place again: nothing had to be parsed anew
     assert files_under(archive.output) == clean_build(archive, tmp_path)
