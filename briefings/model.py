@@ -97,7 +97,9 @@ class Briefing:
     sources: tuple[Source, ...]
     events: tuple[ReportedEvent, ...]
     draft: bool
-    body_html: str
+    # Left out of repr(): a template printing a whole briefing shows no body, so an edit to
+    # the body alone changes only pages that read it by name (see render.TrackingEnvironment).
+    body_html: str = field(repr=False)
     # Lines of fields, for errors found after loading (name resolution, duplicates).
     lines: dict[str, int] = field(compare=False, hash=False)
 
