@@ -8,8 +8,9 @@ matter for Hugo (topics and actors as taxonomies, one RSS feed, a sitemap), Peli
 `Key: value` metadata for Pelican (topics as tags, actors as authors, one Atom feed).
 Briefings builds every page of its own site: briefings, topic and actor pages with their
 feeds, chronology, archive, feeds, sitemap. Also measured for Briefings: a rebuild with
-nothing changed and a rebuild after one briefing changed. Peak memory is the largest
-resident size of the build process or any of its workers (GNU time).
+nothing changed, after one briefing's body was edited (a correction appended) and after
+one briefing was added. Peak memory is the largest resident size of the build process or
+any of its workers (GNU time).
 """
 
 from __future__ import annotations
@@ -229,6 +230,17 @@ def main() -> None:
 
         result["one changed"] = median_run(args.runs, touch_one, ours, site)
         target.write_text(original, encoding="utf-8")
+        added: list[Path] = []
+
+        def add_one() -> None:
+            # A new briefing in the middle of the archive: its lists, timelines and relations change.
+            copy = target.with_name(target.name.replace(".md", f"-follow-up-{len(added)}.md"))  # noqa: B023
+            copy.write_text(original.replace('title: "', 'title: "Follow-up: ', 1), encoding="utf-8")  # noqa: B023
+            added.append(copy)  # noqa: B023
+
+        result["one added"] = median_run(args.runs, add_one, ours, site)
+        for path in added:
+            path.unlink()
 
         def clean_hugo() -> None:
             set_aside(work / "hugo" / "public")  # noqa: B023
@@ -249,17 +261,17 @@ def main() -> None:
     print()
     print(f"{os.cpu_count()} cores; medians of {args.runs} runs; clean builds unless said otherwise.")
     print()
-    print("| briefings | Briefings (clean) | Hugo | Pelican | Briefings ÷ Hugo | Pelican ÷ Briefings | nothing changed | one briefing changed | peak memory: Briefings / Hugo |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| briefings | Briefings (clean) | Hugo | Pelican | Briefings ÷ Hugo | Pelican ÷ Briefings | nothing changed | one briefing's body edited | one briefing added | peak memory: Briefings / Hugo |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         ours_s, ours_m = r["briefings"]
         hugo_s, hugo_m = r["hugo"]
         pelican = f"{r['pelican'][0]:.2f} s" if "pelican" in r else "–"
         pelican_ratio = f"{r['pelican'][0] / ours_s:.1f}×" if "pelican" in r else "–"
-        same, one = r["nothing changed"][0], r["one changed"][0]
+        same, one, new = r["nothing changed"][0], r["one changed"][0], r["one added"][0]
         print(
             f"| {r['size']:,} | {ours_s:.2f} s | {hugo_s:.2f} s | {pelican} | {ours_s / hugo_s:.2f} | {pelican_ratio} "
-            f"| {same:.2f} s ({same / ours_s:.0%}) | {one:.2f} s ({one / ours_s:.0%}) "
+            f"| {same:.2f} s ({same / ours_s:.0%}) | {one:.2f} s ({one / ours_s:.0%}) | {new:.2f} s ({new / ours_s:.0%}) "
             f"| {ours_m / 1024:.0f} MB / {hugo_m / 1024:.0f} MB |"
         )
 
