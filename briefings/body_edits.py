@@ -28,6 +28,7 @@ from .inputs import InputState, Remembered, output_as_left, recall, remember
 from .load import FileResult, read_content_file
 from .model import Briefing
 from .output import finish_replacements, replace_files
+from .plan import Asset
 from .render import render_tracked, start_build
 from .snapshot import thaw_page
 from .urls import Urls
@@ -66,6 +67,7 @@ class SetUp:
     config: SiteConfig
     urls: Urls
     templates: Path
+    assets: tuple[Asset, ...]
     noindex: bool
 
 

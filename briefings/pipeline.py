@@ -107,9 +107,8 @@ def prepare(
     options: BuildOptions, read_files: ReadFiles | None = None, progress: Progress = quiet
 ) -> tuple[SiteConfig, Site, Urls, tuple[Output, ...], Path]:
     """Everything up to rendering; raises ContentErrors with every content error found."""
-    config = load_config(options.resolved_config_file())
-    if options.base_url:
-        config = config.with_base_url(options.base_url)
+    setup = set_up(options)
+    config = setup.config
     # What loaded cleanly still goes through index and plan, so one run reports
     # a YAML slip in one file and a duplicate slug in two others together.
     corpus, load_errors = read_corpus(options.content, config, read_files)
@@ -125,12 +124,10 @@ def prepare(
         )
     except ContentErrors as exc:
         raise ContentErrors([*load_errors, *exc.errors], exc.warnings) from None
-    templates = options.resolved_templates()
-    assets = load_assets(templates)
-    urls = Urls(config, asset_paths(assets))
+    templates, urls = setup.templates, setup.urls
     progress("Planning", 0, 0)
     try:
-        outputs = plan_pages(site, urls, assets, noindex=options.noindex)
+        outputs = plan_pages(site, urls, setup.assets, noindex=options.noindex)
     except ContentErrors as exc:
         raise ContentErrors([*load_errors, *exc.errors], site.warnings) from None
     promoted = [as_error(w) for w in site.warnings] if options.strict else []
@@ -182,7 +179,7 @@ def _build(options: BuildOptions) -> BuildReport:
         rewritten = 0
         if last is None:
             edits = body_edits.rebuild(
-                builder, options.output, options.content, inputs, options.now, _set_up(options)
+                builder, options.output, options.content, inputs, options.now, set_up(options)
             )
             if edits is not None:
                 last, rewritten = edits.remembered, edits.rewritten
@@ -313,14 +310,14 @@ def _placement(briefing: Briefing) -> tuple[object, ...]:
     return (briefing.slug, briefing.date, briefing.draft, briefing.topics, briefing.actors, events)
 
 
-def _set_up(options: BuildOptions) -> body_edits.SetUp:
+def set_up(options: BuildOptions) -> body_edits.SetUp:
+    """The settings, the theme and the addresses a build renders with."""
     config = load_config(options.resolved_config_file())
     if options.base_url:
         config = config.with_base_url(options.base_url)
     templates = options.resolved_templates()
-    return body_edits.SetUp(
-        config, Urls(config, asset_paths(load_assets(templates))), templates, options.noindex
-    )
+    assets = load_assets(templates)
+    return body_edits.SetUp(config, Urls(config, asset_paths(assets)), templates, assets, options.noindex)
 
 
 def _input_state(options: BuildOptions) -> InputState | None:
