@@ -103,16 +103,14 @@ def _shared_fragments() -> Callable[..., Markup]:
         env = macro._environment
         outer = getattr(env, "bodies_read", None)
         if found is None:
-            if outer is not None:
-                env.bodies_read = set()  # what this fragment reads, to count on every page showing it
+            # What the fragment reads is kept with it, to count on every page that shows it.
+            env.bodies_read = reads = set()
             try:
                 html = Markup(macro(*values))
-                read = frozenset(env.bodies_read or ()) if outer is not None else frozenset()
             finally:
-                if outer is not None:
-                    env.bodies_read = outer
+                env.bodies_read = outer
             # The values are kept with the result, so their ids cannot be reused meanwhile.
-            found = memo[key] = (html, read, values)
+            found = memo[key] = (html, frozenset(reads), values)
         if outer is not None:
             outer.update(found[1])
         return found[0]
