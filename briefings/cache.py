@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from importlib import metadata
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, BinaryIO
 
 _MAGIC = b"briefings-cache-1\n"
 _DIGEST = 32
@@ -65,6 +65,12 @@ def folder_fingerprint(folder: Path) -> bytes:
     return digest(*parts)
 
 
+def read_at(file: BinaryIO, offset: int, size: int) -> bytes:
+    """`size` bytes of an open file from `offset` (os.pread is not on every system)."""
+    file.seek(offset)
+    return file.read(size)
+
+
 class Pack:
     """Checksummed pickles in one file, with their index at its end: what the last build read.
 
@@ -91,12 +97,10 @@ class Pack:
                 size = os.fstat(file.fileno()).st_size
                 if size < self._FOOTER.size:
                     return {}
-                start, check = self._FOOTER.unpack(
-                    os.pread(file.fileno(), self._FOOTER.size, size - self._FOOTER.size)
-                )
+                start, check = self._FOOTER.unpack(read_at(file, size - self._FOOTER.size, self._FOOTER.size))
                 if start > size - self._FOOTER.size:
                     return {}
-                data = os.pread(file.fileno(), size - self._FOOTER.size - start, start)
+                data = read_at(file, start, size - self._FOOTER.size - start)
         except OSError:
             return {}
         if digest(b"index", data) != check:
@@ -126,7 +130,7 @@ class Pack:
             return self._data[start : start + size]
         try:
             with open(self.path, "rb") as file:
-                return os.pread(file.fileno(), size, start)
+                return read_at(file, start, size)
         except OSError:
             return None
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from jinja2 import Environment
 
@@ -27,6 +28,7 @@ from .cache import (
     digest,
     engine_fingerprint,
     folder_fingerprint,
+    read_at,
     read_sealed,
     seal,
     write_sealed,
@@ -207,7 +209,7 @@ class Builder:
                     if place is None:
                         return None
                     offset, size, check = place
-                    data = os.pread(file.fileno(), size, offset)
+                    data = read_at(file, offset, size)
                     if digest(data) != check:
                         return None
                     found[name] = data
@@ -423,9 +425,9 @@ class _SnapshotSink:
         assert path is not None
         self.path = path
         self.old = old
-        self.previous: int | None = None
+        self.previous: BinaryIO | None = None
         with contextlib.suppress(OSError):  # no stored plans yet
-            self.previous = os.open(path, os.O_RDONLY)
+            self.previous = open(path, "rb")  # noqa: SIM115 (closed in _close)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         self.temp = Path(temp)
@@ -439,7 +441,7 @@ class _SnapshotSink:
             if place is None or self.previous is None:
                 return None
             offset, size, check = place
-            data = os.pread(self.previous, size, offset)
+            data = read_at(self.previous, offset, size)
             if digest(data) != check:
                 return None
         else:
@@ -460,7 +462,7 @@ class _SnapshotSink:
     def _close(self) -> None:
         self.file.close()
         if self.previous is not None:
-            os.close(self.previous)
+            self.previous.close()
             self.previous = None
 
 
