@@ -205,12 +205,8 @@ class Builder:
         try:
             with open(path, "rb") as file:  # type: ignore[arg-type]
                 for name in names:
-                    place = manifest.snapshots.get(name)
-                    if place is None:
-                        return None
-                    offset, size, check = place
-                    data = read_at(file, offset, size)
-                    if digest(data) != check:
+                    data = _stored_snapshot(file, manifest.snapshots.get(name))
+                    if data is None:
                         return None
                     found[name] = data
         except (OSError, TypeError):
@@ -292,7 +288,7 @@ class Builder:
                     if isinstance(content, bytes):
                         contents[n] = digest(content)
                         entry = old.entries.get(str(item.file))
-                        if entry and entry.content == contents[n] and _unchanged(output / item.file, entry):
+                        if _same_file(output / item.file, entry, contents[n]):
                             content = Kept(output / item.file)
                     rewritten += not isinstance(content, Kept)
                     staging.add(item.file, content)
@@ -437,12 +433,10 @@ class _SnapshotSink:
     def add(self, snapshot: bytes | str) -> tuple[int, int, bytes] | None:
         """Store a page's plan (bytes), or the one the last build stored for it (its name)."""
         if isinstance(snapshot, str):
-            place = self.old.snapshots.get(snapshot)
-            if place is None or self.previous is None:
+            if self.previous is None:
                 return None
-            offset, size, check = place
-            data = read_at(self.previous, offset, size)
-            if digest(data) != check:
+            data = _stored_snapshot(self.previous, self.old.snapshots.get(snapshot))
+            if data is None:
                 return None
         else:
             data = snapshot
@@ -502,7 +496,7 @@ class _Renderer:
             return exc.errors
         content = digest(data)
         entry = self.old[n]
-        kept = entry is not None and entry.content == content and _unchanged(self.output / page.file, entry)
+        kept = _same_file(self.output / page.file, entry, content)
         if kept:
             link_or_copy(self.output / page.file, self.targets[n])  # rendered again, to the same bytes
         else:
@@ -518,6 +512,20 @@ def _source_key(source: Path) -> bytes | None:
     # ctime too: a file replaced by one of the same size and date often reuses the inode.
     facts = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns, stat.st_mode)
     return digest(b"copied", os.fsencode(source), str(facts).encode())
+
+
+def _stored_snapshot(file: BinaryIO, place: tuple[int, int, bytes] | None) -> bytes | None:
+    """A stored plan at its place in the snapshot file, if it is there and passes its checksum."""
+    if place is None:
+        return None
+    offset, size, check = place
+    data = read_at(file, offset, size)
+    return data if digest(data) == check else None
+
+
+def _same_file(path: Path, entry: _Entry | None, content: bytes) -> bool:
+    """The last build left this file with these bytes (by digest), untouched since: link it."""
+    return entry is not None and entry.content == content and _unchanged(path, entry)
 
 
 def _unchanged(path: Path, entry: _Entry) -> bool:

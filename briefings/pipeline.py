@@ -155,14 +155,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(options)
+        return _build(options, builder)
     finally:
         builder.progress = quiet
         if collecting:
             gc.enable()
 
 
-def _build(options: BuildOptions) -> BuildReport:
+def _build(options: BuildOptions, builder: Builder) -> BuildReport:
     started = time.perf_counter()
     check_output_location(
         options.output, (options.content, options.resolved_templates(), options.resolved_config_file())
@@ -170,7 +170,6 @@ def _build(options: BuildOptions) -> BuildReport:
     recover_output(options.output)  # a build killed mid-swap left its old site beside it
     options = replace(options, now=options.now or datetime.now(UTC))
     assert options.now is not None
-    builder = builder_for(options)
     if builder.cache_dir is not None:
         body_edits.finish_interrupted(builder, options.output)
     inputs = _input_state(options)
