@@ -48,14 +48,9 @@ class _NotBodyOnly(Exception):
     """This change needs the full build."""
 
 
-def journal_file(builder: Builder, output: Path) -> Path | None:
-    manifest = builder.manifest_file(output)
-    return manifest.with_name(manifest.name + ".journal") if manifest else None
-
-
 def finish_interrupted(builder: Builder, output: Path) -> None:
     """Complete the in-place replacements of a build that was killed halfway through them."""
-    journal = journal_file(builder, output)
+    journal = builder.journal_file(output)
     if journal is not None and journal.exists():
         finish_replacements(journal)
 
@@ -149,7 +144,7 @@ def rebuild(
         for file, (data, _) in rendered.items()
         if manifest.entries[str(file)].content != digest(data)
     }
-    journal = journal_file(builder, output)
+    journal = builder.journal_file(output)
     assert journal is not None
     replace_files(output, changed, journal)
 

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from jinja2 import Environment
@@ -37,7 +37,7 @@ from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .load import LOAD_SETTINGS, FileResult, read_content_file
 from .model import Briefing
-from .output import Kept, Staging, Written, link_or_copy
+from .output import InPlace, Kept, Staging, Written
 from .parallel import map_ordered, map_unordered
 from .plan import CopiedFile, GeneratedFile, Output, PlannedPage
 from .render import make_environment, render_tracked, start_build
@@ -76,6 +76,7 @@ class WriteReport:
     files: int  # in the output
     rewritten: int  # of which written anew; the rest kept as they were
     manifest: bytes  # the token of the manifest written (inputs.Remembered keeps it)
+    in_place: bool  # changed files replaced within the output, not a new output swapped in
 
 
 class Builder:
@@ -192,6 +193,11 @@ class Builder:
             write_sealed(path, _MANIFEST, replace(manifest, token=token))
         return token
 
+    def journal_file(self, output: Path) -> Path | None:
+        """Where the renames of a build that writes into its output in place are listed."""
+        path = self.manifest_file(output)
+        return path.with_name(path.name + ".journal") if path else None
+
     def snapshot_file(self, output: Path) -> Path | None:
         path = self.manifest_file(output)
         return path.with_name(path.name + ".pages") if path else None
@@ -214,12 +220,28 @@ class Builder:
         return found
 
     def write(
-        self, output: Path, outputs: Sequence[Output], env: Environment, templates: Path
+        self,
+        output: Path,
+        outputs: Sequence[Output],
+        env: Environment,
+        templates: Path,
+        in_place: bytes | None = None,
     ) -> WriteReport:
-        """Render what changed, keep what did not, and swap the new output in."""
+        """Render what changed, keep what did not, and swap the new output in.
+
+        `in_place`: the token of the manifest of the build that left the output as it is
+        now, when it is; the changed files are then replaced in place (output.InPlace)."""
         output = output.absolute()
         manifest_file = self.manifest_file(output)
         old = self.read_manifest(output)
+        existing = frozenset(PurePosixPath(name) for name in old.entries)
+        journal = self.journal_file(output)
+        writes_in_place = (
+            in_place is not None
+            and journal is not None
+            and old.token == in_place
+            and InPlace.fits(existing, (item.file for item in outputs))
+        )
         fingerprint = Fingerprinter(self.known)
         try:
             base = digest(engine_fingerprint(), folder_fingerprint(templates), fingerprint(env.globals))
@@ -280,7 +302,7 @@ class Builder:
                 places[n] = sink.add(snapshots[n])  # type: ignore[arg-type]
 
         try:
-            with Staging(output) as staging:
+            with InPlace(output, existing, journal) if writes_in_place else Staging(output) as staging:  # type: ignore[arg-type]
                 for n, content in enumerate(plan):
                     if content is None:
                         continue
@@ -315,7 +337,8 @@ class Builder:
                     elif not failed:
                         contents[n], bodies[n], snapshots[n] = result.content, result.bodies, result.snapshot
                         rewritten += not result.kept
-                        staging.add(outputs[n].file, Written())
+                        file = outputs[n].file
+                        staging.add(file, Kept(output / file) if result.kept else Written())
                         record(n)
                 if failed:
                     raise ContentErrors(list(failed[min(failed)]))
@@ -329,7 +352,7 @@ class Builder:
         token = b""
         if manifest_file is not None and sink is not None:
             token = self._remember(manifest_file, output, outputs, keys, contents, bodies, places, sink)
-        return WriteReport(count, rewritten, token)
+        return WriteReport(count, rewritten, token, writes_in_place)
 
     def save_loaded(self, whole_site: bool = True) -> None:
         """Keep what this build parsed under .cache/: the build succeeded, so it is worth keeping.
@@ -496,10 +519,8 @@ class _Renderer:
             return exc.errors
         content = digest(data)
         entry = self.old[n]
-        kept = _same_file(self.output / page.file, entry, content)
-        if kept:
-            link_or_copy(self.output / page.file, self.targets[n])  # rendered again, to the same bytes
-        else:
+        kept = _same_file(self.output / page.file, entry, content)  # rendered again, to the same bytes
+        if not kept:
             self.targets[n].write_bytes(data)
         return _Rendered(content, kept, bodies, freeze_page(page) if bodies and self.snapshots else None)
 

@@ -6,6 +6,7 @@ instead (`replace_files`), under a journal that makes the change all-or-nothing.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -236,7 +237,7 @@ def _running(pid: str | None) -> bool:
     return True
 
 
-# -- replacing a few files in place ----------------------------------------------------
+# -- replacing files in place --------------------------------------------------------
 
 _JOURNAL = digest(b"replacement journal")
 
@@ -248,37 +249,124 @@ def replace_files(output: Path, files: Mapping[PurePosixPath, bytes], journal: P
     leftovers that make the next build a full one); killed after it, the next build
     finishes the renames (`finish_replacements`) before anything else.
     """
-    output = output.absolute()
-    moves: list[tuple[str, str]] = []
-    try:
+    with InPlace(output, frozenset(), journal) as site:
         for relative, data in files.items():
-            target = safe_join(output, relative)
-            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.new-")
-            moves.append((temp, str(target)))
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.chmod(temp, 0o666 & ~_umask())  # as a file written the usual way
-        write_sealed(journal, _JOURNAL, moves, must=True)
-    except BaseException:
-        for temp, _ in moves:
-            Path(temp).unlink(missing_ok=True)
-        raise
-    finish_replacements(journal)
+            site.add(relative, data)
+        site.commit(remove_others=False)
+
+
+class InPlace:
+    """The next site written into the current output, for a build that changes a small part
+    of a large site: making a new folder tree and linking every kept file into it costs
+    seconds at ten thousand pages. The same interface as `Staging`.
+
+    Each new or changed file is written beside the one it replaces, under a hidden name.
+    Only once all are whole does the journal list the renames and deletions, which are then
+    done; a build killed before that leaves the old site (and hidden leftovers, which make
+    the next build a full one), killed after it, the next build finishes the job
+    (`finish_replacements`). Leaving the `with` block without committing removes what this
+    build wrote.
+    """
+
+    def __init__(self, output: Path, existing: frozenset[PurePosixPath], journal: Path):
+        self.output = output.absolute()
+        self.real = self.output.resolve()
+        self.existing = existing  # every file the output holds now
+        self.journal = journal
+        self.count = 0
+        self.committed = False
+        self.suffix = f".new-{os.getpid()}-{os.urandom(4).hex()}"
+        self.moves: dict[PurePosixPath, Path] = {}  # target → the hidden file with its bytes
+        self.made: list[Path] = []  # folders this build created, parents first
+        self.ready: set[Path] = set()
+        self.files: set[PurePosixPath] = set()  # of the new site
+
+    @staticmethod
+    def fits(existing: frozenset[PurePosixPath], files: Iterable[PurePosixPath]) -> bool:
+        """True when no new file needs a folder where a file is, or lands where a folder is:
+        renames could not do that in one step, so such a build swaps a whole new tree in."""
+        folders = {parent for path in existing for parent in path.parents}
+        for path in files:
+            if path in folders or any(parent in existing for parent in path.parents):
+                return False
+        return True
+
+    def __enter__(self) -> InPlace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            for temp in self.moves.values():
+                temp.unlink(missing_ok=True)
+            for folder in reversed(self.made):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only if empty: another build's files stay
+
+    def place(self, relative: PurePosixPath) -> Path:
+        """The hidden file that takes `relative`'s new bytes, its folder made; refuses paths
+        that leave the site."""
+        text = str(relative)
+        if relative.is_absolute() or ".." in relative.parts or "\\" in text or ":" in text or not text:
+            raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
+        target = self.output / Path(*relative.parts)
+        folder = target.parent
+        if folder not in self.ready:
+            missing = [f for f in (folder, *folder.parents) if not f.exists() and self.output in f.parents]
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made.extend(reversed(missing))
+            if not folder.resolve().is_relative_to(self.real):
+                raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
+            self.ready.add(folder)
+        temp = target.with_name(f".{target.name}{self.suffix}")
+        self.moves[relative] = temp
+        return temp
+
+    def add(self, relative: PurePosixPath, content: bytes | Path | Kept | Written) -> None:
+        self.count += 1
+        self.files.add(relative)
+        if isinstance(content, Kept):
+            self.moves.pop(relative, None)  # in place already
+            return
+        if isinstance(content, Written):
+            assert relative in self.moves, "written by another process at its place"
+            return
+        temp = self.place(relative)
+        if isinstance(content, Path):
+            shutil.copyfile(content, temp)
+        else:
+            temp.write_bytes(content)
+
+    def commit(self, remove_others: bool = True) -> None:
+        """Rename every new file over its target; delete the files of the old site that
+        the new one does not have (`remove_others`), and folders they leave empty."""
+        moves = [(str(temp), str(self.output / Path(*r.parts))) for r, temp in self.moves.items()]
+        removed = sorted(str(p) for p in self.existing - self.files) if remove_others else []
+        write_sealed(self.journal, _JOURNAL, (str(self.output), moves, removed), must=True)
+        self.committed = True
+        finish_replacements(self.journal)
 
 
 def finish_replacements(journal: Path) -> None:
-    """Complete the renames a journal lists (those already done are skipped), then drop it."""
-    moves = read_sealed(journal, _JOURNAL)
-    if moves is None:
+    """Complete the renames and deletions a journal lists (those already done are skipped),
+    then drop it."""
+    found = read_sealed(journal, _JOURNAL)
+    if found is None:
         journal.unlink(missing_ok=True)  # none, or never completed: nothing was renamed
         return
+    root, moves, removed = found if isinstance(found, tuple) else ("", found, [])
     for temp, target in moves:
         if os.path.exists(temp):
             os.replace(temp, target)
+    if removed:
+        top = Path(root)
+        for name in removed:
+            path = top / name
+            path.unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == top or top not in folder.parents:
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break  # not empty: the folders above it are not either
     journal.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

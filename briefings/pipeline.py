@@ -24,7 +24,9 @@ from .inputs import (
     forget,
     input_state,
     output_state,
+    recall,
     remember,
+    scan_output,
     unchanged,
 )
 from .load import ReadFiles, read_content_file, read_corpus
@@ -82,6 +84,10 @@ class BuildReport:
     files_rewritten: int = -1  # files whose bytes changed; the others were kept as they were
     # The indexed site; a build that found nothing changed indexes it only when asked.
     site_source: Callable[[], Site] = field(default=lambda: _no_site(), repr=False, compare=False)
+    # How the output was brought up to date: "unchanged" (nothing was), "bodies" (pages
+    # printing edited bodies re-rendered from their plans), "in place" (changed files
+    # replaced within the output) or "swapped" (a whole new output swapped in).
+    route: str = "swapped"
 
     @property
     def site(self) -> Site:
@@ -176,6 +182,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
     if inputs is not None and builder.cache_dir is not None:
         last = unchanged(builder.cache_dir, options.output, inputs, options.now)
         rewritten = 0
+        edits = None
         if last is None:
             edits = body_edits.rebuild(
                 builder, options.output, options.content, inputs, options.now, set_up(options)
@@ -191,10 +198,12 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 last.warnings,
                 rewritten,
                 _once(lambda: _keep_last(builder, options, *prepare(options, builder.read_files)[:4])),
+                "bodies" if edits is not None else "unchanged",
             )
     config, site, urls, outputs, templates = prepare(options, builder.read_files, builder.progress)
     env = builder.environment(templates, config, urls, options.noindex)
-    written = builder.write(options.output, outputs, env, templates)
+    in_place = _as_recorded(builder, options.output) if inputs is not None else None
+    written = builder.write(options.output, outputs, env, templates, in_place)
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
     summary = summarize(site)
     if builder.cache_dir is not None:
@@ -228,6 +237,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
         site.warnings,
         written.rewritten,
         lambda: site,
+        "in place" if written.in_place else "swapped",
     )
 
 
@@ -341,6 +351,18 @@ def _input_state(options: BuildOptions) -> InputState | None:
         options.resolved_templates(),
         options.resolved_config_file(),
     )
+
+
+def _as_recorded(builder: Builder, output: Path) -> bytes | None:
+    """The manifest token of the last build into `output`, if the folder is exactly as that
+    build left it: then its files are known, and the changed ones can be replaced in place."""
+    if builder.cache_dir is None:
+        return None
+    last = recall(builder.cache_dir, output)
+    if last is None or not last.manifest:
+        return None
+    scan = scan_output(output)
+    return last.manifest if scan is not None and scan.state == last.output else None
 
 
 def _once(make: Callable[[], Site]) -> Callable[[], Site]:

@@ -1,0 +1,127 @@
+"""A rebuild that changes a few files of a large site replaces them within the output, and
+the site is byte for byte what a clean build writes, with no folder or hidden file left over.
+A build stopped before its journal is written leaves the old site; stopped after, the next
+build finishes it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+import briefings.output
+from briefings.output import InPlace
+
+from .conftest import SiteDir
+from .test_incremental import clean_build, files_under, identities
+
+
+def tree(root: Path) -> list[str]:
+    """Every file and folder, hidden ones too: what a reader of the output folder sees."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+@pytest.fixture
+def desk(example_copy: SiteDir) -> SiteDir:
+    example_copy.build()
+    return example_copy
+
+
+def briefing(site: SiteDir) -> Path:
+    return site.content / "briefings/2026-03-05-us-and-venezuela-agree-to-restore-relations.md"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_new_title_replaces_only_the_files_that_show_it(desk, tmp_path):
+    folder, before, old = desk.output.stat().st_ino, identities(desk.output), files_under(desk.output)
+    edit(briefing(desk), "title: ", "title: Revised, ")
+    report = desk.build()
+    assert report.route == "in place"
+    assert desk.output.stat().st_ino == folder
+    built = files_under(desk.output)
+    assert built == clean_build(desk, tmp_path)
+    assert tree(desk.output) == tree(tmp_path / "clean-output")  # no hidden file, no stray folder
+    after = identities(desk.output)
+    rewritten = {name for name in after if after[name] != before[name]}
+    assert rewritten == {name for name in built if built[name] != old[name]}
+    assert "index.html" in rewritten and "about/index.html" not in rewritten
+    assert report.files_rewritten == len(rewritten)
+
+
+def test_a_deleted_briefing_takes_its_folder_with_it(desk, tmp_path):
+    gone = desk.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
+    page = next(p for p in tree(desk.output) if "what-the-agreement-leaves-open" in p)
+    gone.unlink()
+    assert desk.build().route == "in place"
+    assert not (desk.output / page).exists()
+    assert files_under(desk.output) == clean_build(desk, tmp_path)
+    assert tree(desk.output) == tree(tmp_path / "clean-output")
+
+
+def test_an_added_briefing_gets_its_folder(desk, tmp_path):
+    source = briefing(desk)
+    copy = source.with_name("2026-03-07-follow-up.md")
+    copy.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: Follow-up, ", 1))
+    assert desk.build().route == "in place"
+    assert (desk.output / "briefings/follow-up/index.html").is_file()
+    assert files_under(desk.output) == clean_build(desk, tmp_path)
+    assert tree(desk.output) == tree(tmp_path / "clean-output")
+
+
+def test_stopped_before_the_journal_the_old_site_stays_whole(desk, monkeypatch):
+    before, names = files_under(desk.output), tree(desk.output)
+    source = briefing(desk)
+    source.with_name("2026-03-07-follow-up.md").write_text(source.read_text(encoding="utf-8"))
+    edit(source, "title: ", "title: Revised, ")
+
+    def stop(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(briefings.output, "write_sealed", stop)
+    with pytest.raises(KeyboardInterrupt):
+        desk.build()
+    assert files_under(desk.output) == before
+    assert tree(desk.output) == names  # the new folders and hidden files are gone
+
+
+def test_stopped_between_renames_the_next_build_finishes(desk, tmp_path, monkeypatch):
+    gone = desk.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
+    gone.unlink()
+    edit(briefing(desk), "title: ", "title: Revised, ")
+    real_replace, calls = os.replace, []
+
+    def stop_after_one(source, target):  # type: ignore[no-untyped-def]
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(briefings.output.os, "replace", stop_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        desk.build()
+    monkeypatch.setattr(briefings.output.os, "replace", real_replace)
+    assert list((desk.root / ".cache/outputs").glob("*.journal"))  # renames still owed
+    desk.build()
+    assert not list((desk.root / ".cache/outputs").glob("*.journal"))
+    assert files_under(desk.output) == clean_build(desk, tmp_path)
+    assert tree(desk.output) == tree(tmp_path / "clean-output")
+
+
+def test_an_output_changed_by_hand_gets_a_whole_new_site(desk, tmp_path):
+    (desk.output / "stray.txt").write_text("left here by hand", encoding="utf-8")
+    edit(briefing(desk), "title: ", "title: Revised, ")
+    assert desk.build().route == "swapped"
+    assert tree(desk.output) == tree(clean_build(desk, tmp_path) and tmp_path / "clean-output")
+
+
+def test_a_file_where_a_folder_was_needs_a_whole_new_site():
+    existing = frozenset({PurePosixPath("a/index.html"), PurePosixPath("b")})
+    assert InPlace.fits(existing, [PurePosixPath("a/index.html"), PurePosixPath("c/index.html")])
+    assert not InPlace.fits(existing, [PurePosixPath("a")])  # a file where a folder is
+    assert not InPlace.fits(existing, [PurePosixPath("b/index.html")])  # a folder where a file is
