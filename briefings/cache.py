@@ -243,13 +243,17 @@ class Fingerprinter:
     """Digests of template contexts, such that equal digests mean equal data.
 
     Content objects read from a file (`known`, by type and path) stand for their load key.
-    Frozen values are digested once per build however many pages show them.
+    Frozen values are digested once per build however many pages show them. Every part is
+    written so that it says where it ends (a kind, a length, or a fixed-size digest): the
+    parts of a value are joined and hashed in one step, which on a large site is most of
+    what fingerprinting costs.
     """
 
     def __init__(self, known: Mapping[tuple[str, str], bytes]):
         self.known = known
         self.memo: dict[int, tuple[object, bytes]] = {}
         self.fields: dict[type, tuple[str, ...]] = {}
+        self.headers: dict[type, bytes] = {}
 
     def __call__(self, value: object) -> bytes:
         return self._fp(value)
@@ -257,25 +261,36 @@ class Fingerprinter:
     def _fp(self, value: object) -> bytes:
         kind = type(value)
         if kind is str:
-            return b"s" + value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
-        if value is None or kind in (bool, int, float):
-            return b"v" + repr(value).encode()
+            data = value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
+            return b"s%d:%b" % (len(data), data)
+        if value is None or kind is bool or kind is int or kind is float:
+            return b"v%b;" % repr(value).encode()
         memo = self.memo.get(id(value))
         if memo is not None:
             return memo[1]
-        result = digest(kind.__module__.encode(), kind.__qualname__.encode(), *self._parts(value))
+        header = self.headers.get(kind)
+        if header is None:
+            header = self.headers[kind] = f"{kind.__module__}.{kind.__qualname__}\0".encode()
+        names = self.fields.get(kind)
+        if kind is tuple or kind is list:
+            body = b"".join([self._fp(item) for item in value])  # type: ignore[attr-defined]
+        elif names is not None and "path" not in names:  # a dataclass seen before, not content
+            body = b"".join([self._fp(getattr(value, name)) for name in names])
+        else:
+            body = b"".join(self._parts(value))
+        result = b"d" + hashlib.blake2b(header + body, digest_size=16).digest()
         self.memo[id(value)] = (value, result)
         return result
 
     def _parts(self, value: object) -> Iterable[bytes]:
         if isinstance(value, str):  # Markup and other str kinds: the type above tells them apart
-            return (value.encode("utf-8", "surrogatepass"),)
+            return (self._fp(str(value)),)
         if isinstance(value, (bytes, bytearray)):
-            return (bytes(value),)
+            return (b"%d:" % len(value), bytes(value))
         if isinstance(value, (datetime, date, time, timedelta)):
-            return (repr(value).encode(),)
+            return (self._fp(repr(value)),)
         if isinstance(value, PurePath):
-            return (str(value).encode(),)
+            return (self._fp(str(value)),)
         if isinstance(value, (tuple, list)):
             return [self._fp(item) for item in value]
         if isinstance(value, dict):
@@ -286,14 +301,14 @@ class Fingerprinter:
             path = getattr(value, "path", None)
             known = self.known.get((type(value).__name__, str(path))) if path is not None else None
             if known is not None:
-                return (known,)
+                return (b"k%d:" % len(known), known)
             names = self.fields.get(type(value))
             if names is None:
                 names = self.fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
             return [self._fp(getattr(value, name)) for name in names]
         if isinstance(value, type) or (callable(value) and hasattr(value, "__qualname__")):
             owner = getattr(value, "__self__", None)  # a bound method: its object is data too
-            name = f"{getattr(value, '__module__', '')}.{value.__qualname__}".encode()
+            name = self._fp(f"{getattr(value, '__module__', '')}.{value.__qualname__}")
             return (name,) if owner is None or isinstance(owner, type) else (name, self._fp(owner))
         if hasattr(value, "__dict__") and type(value).__module__.startswith("briefings."):
             return [self._fp(vars(value))]
