@@ -91,10 +91,6 @@ def rebuild(
         for name, line in inputs.files.items()
         if line is None or last.content[name] is None or line != last.content[name]
     ]
-    scan = output_as_left(last, output, now)
-    if scan is None:
-        return None
-
     settings = load_settings(setup.config)
     load_keys = dict(last.load_keys)
     fresh: dict[str, Briefing] = {}
@@ -122,6 +118,10 @@ def rebuild(
         load_keys[str(path)] = key
         results[key] = result
 
+    # Scanned only now: most edits that need the full way were told apart above, cheaply.
+    scan = output_as_left(last, output, now)
+    if scan is None:
+        return None
     manifest = builder.read_manifest(output)
     if not last.manifest or manifest.token != last.manifest:
         return None  # not the manifest of the remembered build: what prints what is unknown
