@@ -301,6 +301,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         sources=tuple(s for s in sources if s),  # type: ignore[misc]
         events=tuple(e for e in events if e),  # type: ignore[misc]
         draft=bool(briefing_fields["draft"]),
+        timed=frozenset(key for key in ("date", "updated") if fields.has_time(key)),
         body_html=body.html,
         lines=dict(document.meta.key_lines),
     )

@@ -97,6 +97,7 @@ class Briefing:
     sources: tuple[Source, ...]
     events: tuple[ReportedEvent, ...]
     draft: bool
+    timed: frozenset[str]  # of "date" and "updated", those written with a time of day
     # Left out of repr(): a template printing a whole briefing shows no body, so an edit to
     # the body alone changes only pages that read it by name (see render.TrackingEnvironment).
     body_html: str = field(repr=False)
@@ -110,6 +111,18 @@ class Briefing:
     @property
     def last_modified(self) -> datetime:
         return self.updated or self.date
+
+    # For pages: a date written without a time is that day, not midnight, in a
+    # `<time datetime>`. Feeds and metadata, which need a time, keep `date` and `updated`.
+    @property
+    def published(self) -> datetime | PartialDate:
+        return self.date if "date" in self.timed else self.day
+
+    @property
+    def revised(self) -> datetime | PartialDate | None:
+        if self.updated is None or "updated" in self.timed:
+            return self.updated
+        return PartialDate.of(self.updated.date())
 
 
 @dataclass(frozen=True, slots=True)

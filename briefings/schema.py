@@ -226,6 +226,11 @@ class FieldReader:
             parsed = parsed.replace(tzinfo=zone)
         return parsed.astimezone(zone)
 
+    def has_time(self, key: str) -> bool:
+        """The field, a date, was written with a time of day (not a bare `2026-03-05`)."""
+        value = self.meta.get(key)
+        return value is not None and len(written(value).strip()) > 10
+
     def url(self, key: str) -> str | None:
         value = self.text(key)
         if value is None:

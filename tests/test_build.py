@@ -127,7 +127,7 @@ sources:
     site.build()
     page = site.read("briefings/relations/index.html")
     assert '<time datetime="2026-03-05T14:00:00-05:00">March 5, 2026</time>' in page
-    assert '<time datetime="2026-03-06T00:00:00-05:00">March 6, 2026</time>' in page
+    assert '<time datetime="2026-03-06">March 6, 2026</time>' in page  # written without a time
     assert "Caracas" in page and "By Americas desk" in page
     assert '<p class="summary">First paragraph is the summary.</p>' in page
     assert '<a href="/actors/delcy-rodriguez/">Delcy Rodríguez</a>' in page
@@ -352,3 +352,16 @@ def test_a_duplicate_key_does_not_hide_the_other_mistakes_in_the_file(site):
         (6, "slug"),
         (7, "sources[1].url"),
     ]
+
+
+def test_a_date_is_shown_as_precise_as_it_was_written(site):
+    """`date: 2026-03-05` is that day, not midnight; a time of day, when given, is kept."""
+    site.briefing("2026-03-05-day", "title: A day\ndate: 2026-03-05\nupdated: 2026-03-06\ntopics: [Oil]")
+    site.briefing("2026-03-05-hour", "title: An hour\ndate: 2026-03-05T14:30:00-05:00\ntopics: [Oil]")
+    site.build()
+    day, hour = site.read("briefings/day/index.html"), site.read("briefings/hour/index.html")
+    assert 'Published <time datetime="2026-03-05">March 5, 2026</time>' in day
+    assert 'Updated <time datetime="2026-03-06">March 6, 2026</time>' in day
+    assert 'Published <time datetime="2026-03-05T14:30:00-05:00">March 5, 2026</time>' in hour
+    # feeds need a full date-time: a day is its start in the site's timezone
+    assert "<published>2026-03-05T00:00:00" in site.read("feed.xml")
