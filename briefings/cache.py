@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import shutil
 import struct
 import sys
 import tempfile
@@ -155,6 +156,8 @@ class Pack:
                     at += len(data)
                 file.write(self._footer(index, at))
             os.replace(temp, self.path)
+            # Versions before the pack kept one small file per content file here.
+            shutil.rmtree(self.path.parent / "files", ignore_errors=True)
         except OSError:  # a cache that cannot be written only costs time
             if "temp" in locals():
                 Path(temp).unlink(missing_ok=True)

@@ -172,3 +172,14 @@ def test_hand_edits_and_modes_in_the_output_are_repaired(example_copy, tmp_path)
     example_copy.build()
     assert page.read_bytes() == original
     assert page.stat().st_mode & 0o777 == (example_copy.output / "index.html").stat().st_mode & 0o777
+
+
+def test_the_cache_of_older_versions_is_cleared(example_copy):
+    """Before the pack, parsed files were kept one per file in .cache/files/: thousands of
+    files no build reads any more."""
+    legacy = example_copy.root / ".cache/files/ab"
+    legacy.mkdir(parents=True)
+    (legacy / "abcdef").write_bytes(b"old entry")
+    example_copy.build()
+    assert not (example_copy.root / ".cache/files").exists()
+    assert (example_copy.root / ".cache/files.pack").is_file()
