@@ -275,7 +275,10 @@ class InPlace:
         self.journal = journal
         self.count = 0
         self.committed = False
-        self.suffix = f".new-{os.getpid()}-{os.urandom(4).hex()}"
+        # Hidden names of their own, not the target's name with a suffix: a name near the
+        # file system's 255-byte limit would not take one.
+        self.prefix = f".new-{os.getpid()}-{os.urandom(4).hex()}-"
+        self.placed = 0
         self.moves: dict[PurePosixPath, Path] = {}  # target → the hidden file with its bytes
         self.made: list[Path] = []  # folders this build created, parents first
         self.ready: set[Path] = set()
@@ -317,7 +320,8 @@ class InPlace:
             if not folder.resolve().is_relative_to(self.real):
                 raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
             self.ready.add(folder)
-        temp = target.with_name(f".{target.name}{self.suffix}")
+        self.placed += 1
+        temp = target.with_name(f"{self.prefix}{self.placed}")
         self.moves[relative] = temp
         return temp
 
@@ -340,33 +344,62 @@ class InPlace:
         """Rename every new file over its target; delete the files of the old site that
         the new one does not have (`remove_others`), and folders they leave empty."""
         moves = [(str(temp), str(self.output / Path(*r.parts))) for r, temp in self.moves.items()]
-        removed = sorted(str(p) for p in self.existing - self.files) if remove_others else []
-        write_sealed(self.journal, _JOURNAL, (str(self.output), moves, removed), must=True)
+        removed = []
+        for relative in sorted(self.existing - self.files) if remove_others else ():
+            with contextlib.suppress(OSError):  # already gone
+                removed.append((str(relative), _identity(self.output / Path(*relative.parts))))
+        # The journal holds for this output folder and these very files alone: should another
+        # build replace the site before it is finished, it is dropped, not applied to that site.
+        record = (str(self.output), _identity(self.output)[:2], moves, removed)
+        write_sealed(self.journal, _JOURNAL, record, must=True)
         self.committed = True
         finish_replacements(self.journal)
 
 
+def _identity(path: Path) -> tuple[int, int, int]:
+    """Which file this is: its device and inode, and its ctime, which linking or any change
+    moves on."""
+    info = os.lstat(path)
+    return info.st_dev, info.st_ino, info.st_ctime_ns
+
+
+def _same(path: Path, identity: tuple[int, int, int]) -> bool:
+    try:
+        return _identity(path) == identity
+    except OSError:
+        return False
+
+
 def finish_replacements(journal: Path) -> None:
     """Complete the renames and deletions a journal lists (those already done are skipped),
-    then drop it."""
+    then drop it. A journal whose output folder was replaced since is dropped unapplied."""
     found = read_sealed(journal, _JOURNAL)
-    if found is None:
-        journal.unlink(missing_ok=True)  # none, or never completed: nothing was renamed
+    if isinstance(found, tuple) and len(found) == 4:
+        root, folder, moves, removed = found
+    else:  # none, or never completed: nothing was renamed
+        journal.unlink(missing_ok=True)
         return
-    root, moves, removed = found if isinstance(found, tuple) else ("", found, [])
+    top = Path(root)
+    try:
+        same_folder = _identity(top)[:2] == folder  # its ctime moves with every rename in it
+    except OSError:
+        same_folder = False
+    if not same_folder:
+        journal.unlink(missing_ok=True)
+        return
     for temp, target in moves:
         if os.path.exists(temp):
             os.replace(temp, target)
-    if removed:
-        top = Path(root)
-        for name in removed:
-            path = top / name
-            path.unlink(missing_ok=True)
-            for folder in path.parents:
-                if folder == top or top not in folder.parents:
-                    break
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break  # not empty: the folders above it are not either
+    for name, identity in removed:
+        path = top / name
+        if not _same(path, identity):
+            continue  # not the file this journal meant to delete
+        path.unlink(missing_ok=True)
+        for parent in path.parents:
+            if parent == top or top not in parent.parents:
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break  # not empty: the folders above it are not either
     journal.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 import briefings.output
+from briefings.errors import ContentErrors
 from briefings.output import InPlace
 
 from .conftest import SiteDir
@@ -125,3 +126,42 @@ def test_a_file_where_a_folder_was_needs_a_whole_new_site():
     assert InPlace.fits(existing, [PurePosixPath("a/index.html"), PurePosixPath("c/index.html")])
     assert not InPlace.fits(existing, [PurePosixPath("a")])  # a file where a folder is
     assert not InPlace.fits(existing, [PurePosixPath("b/index.html")])  # a folder where a file is
+
+
+def test_a_file_name_near_the_length_limit_is_replaced_in_place(desk, tmp_path):
+    """The hidden file beside a target has a short name of its own: a static file named with
+    250 bytes (the limit is 255 on most file systems) leaves no room for a suffix."""
+    (desk.content / ("x" * 246 + ".pdf")).write_bytes(b"%PDF-1.7 first")
+    desk.build()
+    (desk.content / ("x" * 246 + ".pdf")).write_bytes(b"%PDF-1.7 second")
+    assert desk.build().route == "in place"
+    assert files_under(desk.output) == clean_build(desk, tmp_path)
+
+
+def test_a_journal_left_for_a_site_since_replaced_is_not_applied_to_it(desk, monkeypatch):
+    """A build stopped mid-renames owes a deletion; before the next cached build, another
+    build (here one without the cache) writes a whole new site there. That site is not the
+    one the journal was for: nothing of it is deleted, even when the next build fails."""
+    gone = desk.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
+    saved = gone.read_text(encoding="utf-8")
+    gone.unlink()
+    real_replace, calls = os.replace, []
+
+    def stop_after_one(source, target):  # type: ignore[no-untyped-def]
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(briefings.output.os, "replace", stop_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        desk.build()
+    monkeypatch.setattr(briefings.output.os, "replace", real_replace)
+    gone.write_text(saved, encoding="utf-8")
+    desk.build(cache=False)
+    site = files_under(desk.output)
+    assert any("what-the-agreement-leaves-open" in name for name in site)
+    (desk.content / "actors/doug-burgum.md").write_text("---\nname: [oops\n---\n", encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        desk.build()
+    assert files_under(desk.output) == site
