@@ -205,6 +205,23 @@ def _check_unique(outputs: list[Output]) -> None:
                     "change a slug or rename a file",
                 )
             )
+    # A file where another output needs a folder (a static file `about` and the page
+    # /about/): the file system cannot hold both.
+    folders: dict[PurePosixPath, Output] = {}
+    for output in outputs:
+        for parent in PurePosixPath(str(output.file).lower()).parents:
+            folders.setdefault(parent, output)
+    for key, output in seen.items():
+        other = folders.get(key)
+        if other is not None:
+            errors.append(
+                ContentError(
+                    _source(output) or Path(str(output.file)),
+                    _slug_line(output),
+                    f"this would be published at /{output.file}, a name that {_describe(other)} "
+                    f"needs as a folder (/{other.file}); rename one of them",
+                )
+            )
     if errors:
         raise ContentErrors(errors)
 
