@@ -313,6 +313,22 @@ def quick_pages(options: BuildOptions, changed: Iterable[Path]) -> dict[str, tup
     return found
 
 
+def warm_quick_pages(options: BuildOptions) -> None:
+    """Compile and run the templates `quick_pages` renders with, once, so that the first save
+    in a preview shows as quickly as the next ones. Call it from the thread that will call
+    `quick_pages`: the environment is that thread's own."""
+    builder = builder_for(options)
+    last = builder.last
+    if not isinstance(last, LastBuild) or not last.articles:
+        return
+    article = next(iter(last.articles.values()))
+    env = builder.environment(
+        options.resolved_templates(), last.config, last.urls, options.noindex, use="preview"
+    )
+    start_build(env)
+    render_page(env, briefing_page(article, last.config, last.urls))
+
+
 def _placement(briefing: Briefing) -> tuple[object, ...]:
     """What decides where a briefing appears, besides itself: its address and its relations."""
     events = tuple((e.when, e.text, e.actors) for e in briefing.events)

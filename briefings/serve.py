@@ -11,11 +11,13 @@ is pushed twice, for that page and for the finished build.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import json
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -31,7 +33,7 @@ from tornado.netutil import bind_sockets
 
 from .errors import ContentError, ContentErrors
 from .output import UnsafePath
-from .pipeline import BuildOptions, BuildReport, build, quick_pages
+from .pipeline import BuildOptions, BuildReport, build, quick_pages, warm_quick_pages
 
 POLL_SECONDS = 0.05
 # A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
@@ -113,6 +115,11 @@ def _stat(path: str) -> tuple[int, int] | None:
 
 def _poll_in_child(watched: tuple[Path, ...], writer: int) -> None:  # pragma: no cover - runs forked
     """The watching process: polls until the server stops it or goes away, then exits."""
+    # It inherits the server's whole heap, the last build's site included: a collection
+    # would walk millions of objects and copy every page of memory they sit on, for a
+    # second or more. Polling makes no cycles to collect.
+    gc.disable()
+    gc.freeze()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     parent = os.getppid()
@@ -267,7 +274,14 @@ class Preview:
         self.thread.start()
         self.builder.start()
 
+    def _warm(self) -> None:
+        try:
+            warm_quick_pages(self.options)
+        except Exception:  # only time is lost: the first save renders it then
+            traceback.print_exc()
+
     def _receive(self, reader: int) -> None:
+        self._warm()
         with os.fdopen(reader, "r", encoding="utf-8") as pipe:
             for line in pipe:
                 if self.stop.is_set():
@@ -275,6 +289,7 @@ class Preview:
                 self.saved(json.loads(line))
 
     def _watch(self) -> None:
+        self._warm()
         poll(self.watched, self.stop.wait, self.saved)
 
     def close(self) -> None:
@@ -433,6 +448,10 @@ def serve(
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{actual_port}/"
     options = replace(options, base_url=url)
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # The build thread computes for seconds on a large site; every step of serving a page
+    # or a reload waits for it to let go of the interpreter lock, 5 ms by default each time.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
     preview = Preview(options, watched, report)
     server = None
     try:
@@ -456,6 +475,7 @@ def serve(
             for sock in sockets:
                 sock.close()
         preview.close()
+        sys.setswitchinterval(switch_interval)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
