@@ -24,7 +24,7 @@ from pathlib import Path
 from .cache import digest
 from .config import SiteConfig
 from .incremental import Builder, Manifest, entry_for, load_key, load_settings
-from .inputs import InputState, Remembered, output_as_left, recall, remember
+from .inputs import InputState, Remembered, forget, output_as_left, recall, remember
 from .load import FileResult, read_content_file
 from .model import Briefing
 from .output import finish_replacements, replace_files
@@ -49,10 +49,19 @@ class _NotBodyOnly(Exception):
 
 
 def finish_interrupted(builder: Builder, output: Path) -> None:
-    """Complete the in-place replacements of a build that was killed halfway through them."""
+    """Complete the in-place replacements of a build that was killed halfway through them.
+
+    Ones that cannot be completed (a rename the disk refuses) are given up: the output is
+    then not what any build left, and this build makes a whole new one, which it swaps in."""
     journal = builder.journal_file(output)
-    if journal is not None and journal.exists():
+    if journal is None or not journal.exists():
+        return
+    try:
         finish_replacements(journal)
+    except OSError:
+        journal.unlink(missing_ok=True)
+        assert builder.cache_dir is not None
+        forget(builder.cache_dir, output)
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,7 +246,8 @@ class Fingerprinter:
     """Digests of template contexts, such that equal digests mean equal data.
 
     Content objects read from a file (`known`, by type and path) stand for their load key.
-    Frozen values are digested once per build however many pages show them. Every part is
+    Every value is digested once per build (by identity) however many pages show them: a
+    build fingerprints its plans before it renders anything, and nothing changes them. Every part is
     written so that it says where it ends (a kind, a length, or a fixed-size digest): the
     parts of a value are joined and hashed in one step, which on a large site is most of
     what fingerprinting costs.
@@ -273,7 +274,7 @@ class Fingerprinter:
             return memo[1]
         header = self.headers.get(kind)
         if header is None:
-            header = self.headers[kind] = f"{kind.__module__}.{kind.__qualname__}\0".encode()
+            header = self.headers[kind] = f"{kind.__module__}\0{kind.__qualname__}\0".encode()
         names = self.fields.get(kind)
         if kind is tuple or kind is list:
             body = b"".join([self._fp(item) for item in value])  # type: ignore[attr-defined]
@@ -287,7 +288,8 @@ class Fingerprinter:
 
     def _parts(self, value: object) -> Iterable[bytes]:
         if isinstance(value, str):  # Markup and other str kinds: the type above tells them apart
-            return (self._fp(str(value)),)
+            data = str.encode(value, "utf-8", "surrogatepass")  # its characters, whatever __str__ says
+            return (b"%d:" % len(data), data)
         if isinstance(value, (bytes, bytearray)):
             return (b"%d:" % len(value), bytes(value))
         if isinstance(value, (datetime, date, time, timedelta)):
@@ -311,7 +313,7 @@ class Fingerprinter:
             return [self._fp(getattr(value, name)) for name in names]
         if isinstance(value, type) or (callable(value) and hasattr(value, "__qualname__")):
             owner = getattr(value, "__self__", None)  # a bound method: its object is data too
-            name = self._fp(f"{getattr(value, '__module__', '')}.{value.__qualname__}")
+            name = self._fp(f"{getattr(value, '__module__', '')}\0{value.__qualname__}")
             return (name,) if owner is None or isinstance(owner, type) else (name, self._fp(owner))
         if hasattr(value, "__dict__") and type(value).__module__.startswith("briefings."):
             return [self._fp(vars(value))]

@@ -227,10 +227,11 @@ class Builder:
         templates: Path,
         in_place: bytes | None = None,
     ) -> WriteReport:
-        """Render what changed, keep what did not, and swap the new output in.
+        """Render what changed, keep what did not, and bring the output up to date whole.
 
         `in_place`: the token of the manifest of the build that left the output as it is
-        now, when it is; the changed files are then replaced in place (output.InPlace)."""
+        now, when it is; only the changed files are then written, and replaced in place
+        (output.InPlace). Otherwise a whole new output is swapped in (output.Staging)."""
         output = output.absolute()
         manifest_file = self.manifest_file(output)
         old = self.read_manifest(output)
@@ -302,7 +303,10 @@ class Builder:
                 places[n] = sink.add(snapshots[n])  # type: ignore[arg-type]
 
         try:
-            with InPlace(output, existing, journal) if writes_in_place else Staging(output) as staging:  # type: ignore[arg-type]
+            staging: InPlace | Staging = (
+                InPlace(output, existing, journal) if writes_in_place and journal else Staging(output)
+            )
+            with staging:
                 for n, content in enumerate(plan):
                     if content is None:
                         continue

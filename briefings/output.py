@@ -1,7 +1,9 @@
-"""Write stage: write every file into a temp folder beside the output, then swap it in.
+"""Write stage: the new site replaces the old one whole, or not at all.
 
-After an edit to a briefing's body alone, the few files that change are replaced in place
-instead (`replace_files`), under a journal that makes the change all-or-nothing.
+A first build (or one whose output was changed by hand) writes every file into a temp
+folder beside the output and swaps it in (`Staging`). A rebuild of an output exactly as the
+last build left it writes only the files that change, each beside its target, and renames
+them over their targets under a journal that makes the change all-or-nothing (`InPlace`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import shutil
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -33,15 +36,12 @@ class UnsafePath(ValueError):
     pass
 
 
-def safe_join(root: Path, relative: PurePosixPath) -> Path:
-    """root/relative, refusing anything that would land outside root."""
+def _checked(relative: PurePosixPath) -> str:
+    """The path as text, refusing one that could name a file outside the output folder."""
     text = str(relative)
     if relative.is_absolute() or ".." in relative.parts or "\\" in text or ":" in text or not text:
         raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
-    target = root / Path(*relative.parts)
-    if not target.resolve().is_relative_to(root.resolve()):
-        raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
-    return target
+    return text
 
 
 def check_output_location(output: Path, sources: Iterable[Path]) -> None:
@@ -129,27 +129,32 @@ class Written:
 
 
 class _Folders:
-    """Where each file goes in a fresh staging folder: the folders are made and checked once
-    each, not once per file (a site has thousands of files in a few hundred folders)."""
+    """Where each file goes under `root`: the folders are made and checked once each, not
+    once per file (a site has thousands of files in a few hundred folders). With `track`,
+    the folders it had to make are listed in `made`, parents first, to be removed again."""
 
-    def __init__(self, staging: Path):
-        self.staging = staging
-        self.real = staging.resolve()
+    def __init__(self, root: Path, track: bool = False):
+        self.root = root
+        self.real = root.resolve()
         self.ready: set[Path] = set()
+        self.made: list[Path] | None = [] if track else None
 
     def place(self, relative: PurePosixPath) -> Path:
-        text = str(relative)
-        if relative.is_absolute() or ".." in relative.parts or "\\" in text or ":" in text or not text:
-            raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
-        target = self.staging / Path(*relative.parts)
+        text = _checked(relative)
+        target = self.root / Path(*relative.parts)
         folder = target.parent
         if folder not in self.ready:
+            missing = []
+            if self.made is not None:
+                missing = [f for f in (folder, *folder.parents) if self.root in f.parents and not f.exists()]
             folder.mkdir(parents=True, exist_ok=True)
+            if self.made is not None:
+                self.made.extend(reversed(missing))
             if not folder.resolve().is_relative_to(self.real):
                 raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
             self.ready.add(folder)
-        # Only this build writes into the staging folder, and it makes no links: a file
-        # under a checked folder stays inside it.
+        # Files are only ever written under a checked folder, by this build, under names no
+        # other file has: none of them can be a link that leads elsewhere.
         return target
 
 
@@ -255,6 +260,11 @@ def replace_files(output: Path, files: Mapping[PurePosixPath, bytes], journal: P
         site.commit(remove_others=False)
 
 
+def _disk_name(path: PurePosixPath) -> str:
+    """A path as a case-insensitive, normalizing disk (macOS, Windows) tells names apart."""
+    return unicodedata.normalize("NFC", str(path)).casefold()
+
+
 class InPlace:
     """The next site written into the current output, for a build that changes a small part
     of a large site: making a new folder tree and linking every kept file into it costs
@@ -270,7 +280,7 @@ class InPlace:
 
     def __init__(self, output: Path, existing: frozenset[PurePosixPath], journal: Path):
         self.output = output.absolute()
-        self.real = self.output.resolve()
+        self.folders = _Folders(self.output, track=True)
         self.existing = existing  # every file the output holds now
         self.journal = journal
         self.count = 0
@@ -280,18 +290,26 @@ class InPlace:
         self.prefix = f".new-{os.getpid()}-{os.urandom(4).hex()}-"
         self.placed = 0
         self.moves: dict[PurePosixPath, Path] = {}  # target → the hidden file with its bytes
-        self.made: list[Path] = []  # folders this build created, parents first
-        self.ready: set[Path] = set()
         self.files: set[PurePosixPath] = set()  # of the new site
 
     @staticmethod
     def fits(existing: frozenset[PurePosixPath], files: Iterable[PurePosixPath]) -> bool:
-        """True when no new file needs a folder where a file is, or lands where a folder is:
-        renames could not do that in one step, so such a build swaps a whole new tree in."""
-        folders = {parent for path in existing for parent in path.parents}
+        """True when renames can turn the old site into the new one: no new file lands where
+        a folder is or needs a folder where a file is, and no name changes only in case or
+        Unicode form, which macOS and Windows disks treat as the same name. Otherwise the
+        build swaps a whole new tree in."""
+        old_files = {_disk_name(p): p for p in existing}
+        old_folders = {_disk_name(f): f for p in existing for f in p.parents}
         for path in files:
-            if path in folders or any(parent in existing for parent in path.parents):
+            same = old_files.get(_disk_name(path))
+            if _disk_name(path) in old_folders or (same is not None and same != path):
                 return False
+            for folder in path.parents:
+                if _disk_name(folder) in old_files:
+                    return False
+                same = old_folders.get(_disk_name(folder))
+                if same is not None and same != folder:
+                    return False
         return True
 
     def __enter__(self) -> InPlace:
@@ -301,25 +319,14 @@ class InPlace:
         if not self.committed:
             for temp in self.moves.values():
                 temp.unlink(missing_ok=True)
-            for folder in reversed(self.made):
+            for folder in reversed(self.folders.made or ()):
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only if empty: another build's files stay
 
     def place(self, relative: PurePosixPath) -> Path:
         """The hidden file that takes `relative`'s new bytes, its folder made; refuses paths
         that leave the site."""
-        text = str(relative)
-        if relative.is_absolute() or ".." in relative.parts or "\\" in text or ":" in text or not text:
-            raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
-        target = self.output / Path(*relative.parts)
-        folder = target.parent
-        if folder not in self.ready:
-            missing = [f for f in (folder, *folder.parents) if not f.exists() and self.output in f.parents]
-            folder.mkdir(parents=True, exist_ok=True)
-            self.made.extend(reversed(missing))
-            if not folder.resolve().is_relative_to(self.real):
-                raise UnsafePath(f"refusing to write outside the output folder: {text!r}")
-            self.ready.add(folder)
+        target = self.folders.place(relative)
         self.placed += 1
         temp = target.with_name(f"{self.prefix}{self.placed}")
         self.moves[relative] = temp

@@ -192,18 +192,19 @@ def _sitemap(site: Site, urls: Urls) -> tuple[tuple[str, str | None], ...]:
 def _check_unique(outputs: list[Output]) -> None:
     seen: dict[PurePosixPath, Output] = {}
     errors = []
+
+    def collision(output: Output, message: str) -> None:
+        errors.append(ContentError(_source(output) or Path(str(output.file)), _slug_line(output), message))
+
     for output in outputs:
         # Case-insensitive file systems (macOS, Windows, Netlify's CDN) would merge these.
         key = PurePosixPath(str(output.file).lower())
         other = seen.setdefault(key, output)
         if other is not output:
-            errors.append(
-                ContentError(
-                    _source(output) or Path(str(output.file)),
-                    _slug_line(output),
-                    f"this would be published at /{output.file}, where {_describe(other)} already is; "
-                    "change a slug or rename a file",
-                )
+            collision(
+                output,
+                f"this would be published at /{output.file}, where {_describe(other)} already is; "
+                "change a slug or rename a file",
             )
     # A file where another output needs a folder (a static file `about` and the page
     # /about/): the file system cannot hold both.
@@ -214,13 +215,10 @@ def _check_unique(outputs: list[Output]) -> None:
     for key, output in seen.items():
         other = folders.get(key)
         if other is not None:
-            errors.append(
-                ContentError(
-                    _source(output) or Path(str(output.file)),
-                    _slug_line(output),
-                    f"this would be published at /{output.file}, a name that {_describe(other)} "
-                    f"needs as a folder (/{other.file}); rename one of them",
-                )
+            collision(
+                output,
+                f"this would be published at /{output.file}, a name that {_describe(other)} "
+                f"needs as a folder (/{other.file}); rename one of them",
             )
     if errors:
         raise ContentErrors(errors)

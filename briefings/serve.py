@@ -75,10 +75,16 @@ def snapshot(paths: tuple[Path, ...]) -> Snapshot:
 
 
 def poll(
-    watched: tuple[Path, ...], wait: Callable[[float], bool], changed: Callable[[list[str]], None]
+    watched: tuple[Path, ...],
+    wait: Callable[[float], bool],
+    changed: Callable[[list[str]], None],
+    started: Callable[[], None] = lambda: None,
 ) -> None:
-    """Call `changed` with the paths that changed after each burst of saves, until `wait` says stop."""
+    """Call `changed` with the paths that changed after each burst of saves, until `wait` says
+    stop. `started` is called once the files as they are now have been read: a save made
+    while it runs is reported."""
     seen = snapshot(watched)
+    started()
     interval = POLL_SECONDS
     while not wait(interval):
         started = time.perf_counter()
@@ -289,8 +295,7 @@ class Preview:
                 self.saved(json.loads(line))
 
     def _watch(self) -> None:
-        self._warm()
-        poll(self.watched, self.stop.wait, self.saved)
+        poll(self.watched, self.stop.wait, self.saved, started=self._warm)
 
     def close(self) -> None:
         """Stop watching; wait for a build in progress so no temp folder is left behind."""

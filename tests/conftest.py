@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +26,25 @@ base_url: https://desk.example.org/
 language: en
 timezone: America/New_York
 """
+
+
+@contextmanager
+def renames_stopped_after(count: int) -> Iterator[list[str]]:
+    """Within the block, the build's renames of new files over old ones stop after `count`
+    with a KeyboardInterrupt, as from a Ctrl-C at that moment; yields the targets renamed."""
+    real_replace, done = os.replace, []
+
+    def replace(source, target):  # type: ignore[no-untyped-def]
+        if len(done) >= count:
+            raise KeyboardInterrupt
+        done.append(str(target))
+        real_replace(source, target)
+
+    os.replace = replace  # type: ignore[assignment]
+    try:
+        yield done
+    finally:
+        os.replace = real_replace
 
 
 class SiteDir:

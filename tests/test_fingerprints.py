@@ -4,7 +4,7 @@ gives a different one. A wrong "equal" keeps a stale page on the site after an e
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from datetime import date
 
 import pytest
@@ -19,6 +19,19 @@ from briefings.cache import Fingerprinter
 class Pair:
     first: object
     second: object
+
+
+class Tag(str):
+    """A str kind that prints otherwise than its characters."""
+
+    def __str__(self) -> str:
+        return "tag"
+
+
+def made_in(module: str, name: str) -> type:
+    kind = make_dataclass(name.rsplit(".", 1)[-1], [("value", str)], frozen=True)
+    kind.__module__, kind.__qualname__ = module, name
+    return kind
 
 
 def fingerprint(value: object) -> bytes:
@@ -38,6 +51,9 @@ DIFFERENT = [
     (Pair("a", ("b",)), Pair(("a",), "b")),
     ((date(2026, 3, 5),), ("datetime.date(2026, 3, 5)",)),
     ((b"s1:a",), ("a",)),
+    (Tag("a"), Tag("b")),  # a str kind is told by its characters, not by what str() gives
+    (made_in("desk.a", "b")("x"), made_in("desk", "a.b")("x")),  # where the module name ends
+    (made_in("desk.a", "b"), made_in("desk", "a.b")),
     (((("a",),),), (("a",),)),
 ]
 

@@ -14,7 +14,7 @@ import briefings.output
 from briefings.errors import ContentErrors
 from briefings.output import InPlace
 
-from .conftest import SiteDir
+from .conftest import SiteDir, renames_stopped_after
 from .test_incremental import clean_build, files_under, identities
 
 
@@ -91,22 +91,12 @@ def test_stopped_before_the_journal_the_old_site_stays_whole(desk, monkeypatch):
     assert tree(desk.output) == names  # the new folders and hidden files are gone
 
 
-def test_stopped_between_renames_the_next_build_finishes(desk, tmp_path, monkeypatch):
+def test_stopped_between_renames_the_next_build_finishes(desk, tmp_path):
     gone = desk.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
     gone.unlink()
     edit(briefing(desk), "title: ", "title: Revised, ")
-    real_replace, calls = os.replace, []
-
-    def stop_after_one(source, target):  # type: ignore[no-untyped-def]
-        if calls:
-            raise KeyboardInterrupt
-        calls.append(target)
-        real_replace(source, target)
-
-    monkeypatch.setattr(briefings.output.os, "replace", stop_after_one)
-    with pytest.raises(KeyboardInterrupt):
+    with renames_stopped_after(1), pytest.raises(KeyboardInterrupt):
         desk.build()
-    monkeypatch.setattr(briefings.output.os, "replace", real_replace)
     assert list((desk.root / ".cache/outputs").glob("*.journal"))  # renames still owed
     desk.build()
     assert not list((desk.root / ".cache/outputs").glob("*.journal"))
@@ -118,14 +108,51 @@ def test_an_output_changed_by_hand_gets_a_whole_new_site(desk, tmp_path):
     (desk.output / "stray.txt").write_text("left here by hand", encoding="utf-8")
     edit(briefing(desk), "title: ", "title: Revised, ")
     assert desk.build().route == "swapped"
-    assert tree(desk.output) == tree(clean_build(desk, tmp_path) and tmp_path / "clean-output")
+    assert files_under(desk.output) == clean_build(desk, tmp_path)
+    assert tree(desk.output) == tree(tmp_path / "clean-output")  # the stray file is gone
 
 
-def test_a_file_where_a_folder_was_needs_a_whole_new_site():
-    existing = frozenset({PurePosixPath("a/index.html"), PurePosixPath("b")})
-    assert InPlace.fits(existing, [PurePosixPath("a/index.html"), PurePosixPath("c/index.html")])
-    assert not InPlace.fits(existing, [PurePosixPath("a")])  # a file where a folder is
-    assert not InPlace.fits(existing, [PurePosixPath("b/index.html")])  # a folder where a file is
+@pytest.mark.parametrize(
+    ("old", "new", "fits"),
+    [
+        (["a/index.html", "b"], ["a/index.html", "c/index.html"], True),
+        (["a/index.html"], ["a"], False),  # a file where a folder is
+        (["b"], ["b/index.html"], False),  # a folder where a file is
+        # macOS and Windows disks take these for the same names: renames cannot change them
+        (["Press/kit.pdf"], ["press"], False),
+        (["press"], ["Press/kit.pdf"], False),
+        (["Docs/a.html"], ["docs/a.html"], False),
+        (["docs/Readme.txt"], ["docs/README.txt"], False),
+        (["caf\u00e9/index.html"], ["cafe\u0301/index.html"], False),  # é composed, and not
+    ],
+)
+def test_renames_that_a_disk_could_not_make_need_a_whole_new_site(old, new, fits):
+    existing = frozenset(PurePosixPath(p) for p in old)
+    assert InPlace.fits(existing, [PurePosixPath(p) for p in new]) is fits
+
+
+def test_a_journal_the_disk_will_not_finish_gives_way_to_a_whole_new_site(desk, tmp_path):
+    """A rename the disk refuses stops the build after its journal; every later build would
+    try the same renames again. The next one gives them up and swaps a whole new site in."""
+    edit(briefing(desk), "title: ", "title: Revised, ")
+    real_replace = os.replace
+
+    def refuse(source, target):  # type: ignore[no-untyped-def]
+        if os.path.basename(source).startswith(".new-"):
+            raise IsADirectoryError(21, "Is a directory", target)
+        real_replace(source, target)
+
+    os.replace = refuse  # type: ignore[assignment]
+    try:
+        with pytest.raises(OSError):
+            desk.build()
+        report = desk.build()
+    finally:
+        os.replace = real_replace
+    assert report.route == "swapped"
+    assert not list((desk.root / ".cache/outputs").glob("*.journal"))
+    assert files_under(desk.output) == clean_build(desk, tmp_path)
+    assert tree(desk.output) == tree(tmp_path / "clean-output")
 
 
 def test_a_file_name_near_the_length_limit_is_replaced_in_place(desk, tmp_path):
@@ -138,25 +165,15 @@ def test_a_file_name_near_the_length_limit_is_replaced_in_place(desk, tmp_path):
     assert files_under(desk.output) == clean_build(desk, tmp_path)
 
 
-def test_a_journal_left_for_a_site_since_replaced_is_not_applied_to_it(desk, monkeypatch):
+def test_a_journal_left_for_a_site_since_replaced_is_not_applied_to_it(desk):
     """A build stopped mid-renames owes a deletion; before the next cached build, another
     build (here one without the cache) writes a whole new site there. That site is not the
     one the journal was for: nothing of it is deleted, even when the next build fails."""
     gone = desk.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
     saved = gone.read_text(encoding="utf-8")
     gone.unlink()
-    real_replace, calls = os.replace, []
-
-    def stop_after_one(source, target):  # type: ignore[no-untyped-def]
-        if calls:
-            raise KeyboardInterrupt
-        calls.append(target)
-        real_replace(source, target)
-
-    monkeypatch.setattr(briefings.output.os, "replace", stop_after_one)
-    with pytest.raises(KeyboardInterrupt):
+    with renames_stopped_after(1), pytest.raises(KeyboardInterrupt):
         desk.build()
-    monkeypatch.setattr(briefings.output.os, "replace", real_replace)
     gone.write_text(saved, encoding="utf-8")
     desk.build(cache=False)
     site = files_under(desk.output)
