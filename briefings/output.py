@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -260,9 +260,18 @@ def replace_files(output: Path, files: Mapping[PurePosixPath, bytes], journal: P
         site.commit(remove_others=False)
 
 
-def _disk_name(path: PurePosixPath) -> str:
+def _disk_name(text: str) -> str:
     """A path as a case-insensitive, normalizing disk (macOS, Windows) tells names apart."""
-    return unicodedata.normalize("NFC", str(path)).casefold()
+    return text.lower() if text.isascii() else unicodedata.normalize("NFC", text).casefold()
+
+
+def _folders_of(text: str) -> Iterator[str]:
+    """`a/b/c.html` → `a/b`, `a`."""
+    end = text.rfind("/")
+    while end > 0:
+        text = text[:end]
+        yield text
+        end = text.rfind("/")
 
 
 class InPlace:
@@ -298,13 +307,23 @@ class InPlace:
         a folder is or needs a folder where a file is, and no name changes only in case or
         Unicode form, which macOS and Windows disks treat as the same name. Otherwise the
         build swaps a whole new tree in."""
-        old_files = {_disk_name(p): p for p in existing}
-        old_folders = {_disk_name(f): f for p in existing for f in p.parents}
-        for path in files:
-            same = old_files.get(_disk_name(path))
-            if _disk_name(path) in old_folders or (same is not None and same != path):
+        # A name the old site has, spelled the same, needs no new folder and takes no
+        # folder's place; only new names are compared, and most rebuilds have none.
+        new = [path for path in files if path not in existing]
+        if not new:
+            return True
+        old_files = {_disk_name(str(p)): str(p) for p in existing}
+        old_folders: dict[str, str] = {}
+        for text in old_files.values():
+            for folder in _folders_of(text):
+                if old_folders.setdefault(_disk_name(folder), folder) is not folder:
+                    break  # its parents are in already
+        for path in new:
+            text = str(path)
+            same = old_files.get(_disk_name(text))
+            if _disk_name(text) in old_folders or (same is not None and same != text):
                 return False
-            for folder in path.parents:
+            for folder in _folders_of(text):
                 if _disk_name(folder) in old_files:
                     return False
                 same = old_folders.get(_disk_name(folder))
