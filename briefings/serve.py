@@ -11,10 +11,13 @@ is pushed twice, for that page and for the finished build.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import ipaddress
 import json
 import os
+import select
 import shutil
 import signal
 import sys
@@ -39,6 +42,9 @@ POLL_SECONDS = 0.05
 # A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
 # we wait until the files have been still for this long.
 QUIET_SECONDS = 0.08
+# With change notices, how often the files are read anyway, in case one was missed
+# (a network drive, a folder beyond the system's limit of watches).
+NOTICE_SECONDS = 3.0
 # How often an idle preview checks whether a scheduled briefing has come due.
 DUE_CHECK_SECONDS = 30.0
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
@@ -46,20 +52,29 @@ LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 Snapshot = dict[str, tuple[int, int]]
 
 
-def snapshot(paths: tuple[Path, ...]) -> Snapshot:
-    """mtime and size of every file under `paths`: cheap enough to poll."""
+def snapshot(paths: tuple[Path, ...], folders: set[str] | None = None) -> Snapshot:
+    """mtime and size of every file under `paths`: cheap enough to poll. The folders read
+    are added to `folders`, with, for a path that is a file or missing, the nearest folder
+    that holds it: where a change to any of them would show."""
     found: Snapshot = {}
     for root in paths:
         if root.is_file():
             stat = root.stat()
             found[str(root)] = (stat.st_mtime_ns, stat.st_size)
+            if folders is not None:
+                folders.add(str(root.parent))
             continue
+        if folders is not None and not root.is_dir():
+            folders.add(str(next((p for p in root.parents if p.is_dir()), root.anchor)))
         stack = [root]
         while stack:
+            folder = stack.pop()
             try:
-                entries = list(os.scandir(stack.pop()))
+                entries = list(os.scandir(folder))
             except (FileNotFoundError, NotADirectoryError):
                 continue
+            if folders is not None:
+                folders.add(str(folder))
             for entry in entries:
                 if entry.name.startswith("."):
                     continue  # editor swap files, .git
@@ -79,18 +94,29 @@ def poll(
     wait: Callable[[float], bool],
     changed: Callable[[list[str]], None],
     started: Callable[[], None] = lambda: None,
+    notices: Notices | None = None,
 ) -> None:
     """Call `changed` with the paths that changed after each burst of saves, until `wait` says
     stop. `started` is called once the files as they are now have been read: a save made
-    while it runs is reported."""
-    seen = snapshot(watched)
+    while it runs is reported. With `notices`, the files are read again only when the
+    system says something changed in their folders (or every few seconds, to be sure)."""
+    folders: set[str] = set()
+    seen = snapshot(watched, folders)
     started()
     interval = POLL_SECONDS
-    while not wait(interval):
-        started = time.perf_counter()
-        current = snapshot(watched)
+    while True:
+        if notices is not None:
+            notices.watch(folders)
+            notices.wait(NOTICE_SECONDS)
+            if wait(0):
+                return
+        elif wait(interval):
+            return
+        begun = time.perf_counter()
+        folders = set()
+        current = snapshot(watched, folders)
         # A huge archive takes a while to stat: never spend more than a third of a core on it.
-        interval = max(POLL_SECONDS, 2 * (time.perf_counter() - started))
+        interval = max(POLL_SECONDS, 2 * (time.perf_counter() - begun))
         if current == seen:
             continue
         touched = sorted(p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p))
@@ -119,6 +145,53 @@ def _stat(path: str) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
+class Notices:
+    """Linux's notices of changes in folders (inotify), only to wake the poller: what changed
+    is still found by comparing snapshots, so a notice missed or merged costs nothing but
+    time. An idle preview of 10,000 briefings then reads no file, where polling kept a
+    third of a core busy, and a save is seen at once rather than at the next poll."""
+
+    # A file written, its mode or date changed, an entry made, deleted or renamed; the
+    # folder itself deleted or moved.
+    MASK = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
+
+    def __init__(self) -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        self._add = libc.inotify_add_watch
+        self._add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
+        self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify is not available")
+        self.watched: set[str] = set()
+
+    @classmethod
+    def available(cls) -> Notices | None:
+        if not sys.platform.startswith("linux"):
+            return None
+        try:
+            return cls()
+        except (OSError, AttributeError):
+            return None
+
+    def watch(self, folders: set[str]) -> None:
+        """Also watch these folders (a folder made since is among them on the next call)."""
+        for folder in folders - self.watched:
+            # Refused (the system's limit of watches reached, a folder gone): the poll every
+            # few seconds still sees what changes there.
+            if self._add(self.fd, os.fsencode(folder), self.MASK) >= 0:
+                self.watched.add(folder)
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to `seconds` for a notice; True if one came (all pending are read)."""
+        ready, _, _ = select.select([self.fd], [], [], seconds)
+        if not ready:
+            return False
+        with contextlib.suppress(BlockingIOError):
+            while os.read(self.fd, 65536):
+                pass
+        return True
+
+
 def _poll_in_child(watched: tuple[Path, ...], writer: int) -> None:  # pragma: no cover - runs forked
     """The watching process: polls until the server stops it or goes away, then exits."""
     # It inherits the server's whole heap, the last build's site included: a collection
@@ -138,7 +211,7 @@ def _poll_in_child(watched: tuple[Path, ...], writer: int) -> None:  # pragma: n
         os.write(writer, (json.dumps(changed) + "\n").encode("utf-8"))
 
     try:
-        poll(watched, wait, send)
+        poll(watched, wait, send, notices=Notices.available())
     finally:
         os._exit(0)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -60,6 +62,25 @@ def edit(site, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def go(page, address: str) -> None:  # type: ignore[no-untyped-def]
+    """Open `address` once the preview has stopped building. A page shown ahead of its build
+    is reloaded again when that build is swapped in: a navigation started just then would be
+    cut short by that reload."""
+    status = address.split("/", 3)
+    status_url = "/".join(status[:3]) + "/_briefings/status.json"
+    last, still_since = None, time.monotonic()
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(status_url, timeout=5) as response:
+            generation = json.load(response)["generation"]
+        if generation != last:
+            last, still_since = generation, time.monotonic()
+        elif time.monotonic() - still_since > 0.6:
+            break
+        time.sleep(0.05)
+    page.goto(address)
+
+
 def test_saves_reach_the_open_page(preview, browser):
     from playwright.sync_api import expect
 
@@ -94,17 +115,17 @@ def test_saves_reach_the_open_page(preview, browser):
     assert old_title in heading.inner_text()
 
     # 4. A new briefing with a new topic: the home page lists it and the topic page exists.
-    page.goto(url)
+    go(page, url)
     (site.content / "briefings/2026-03-07-oil-licences.md").write_text(
         "---\ntitle: Questions over oil licences\ndate: 2026-03-07\ntopics: [Oil licences]\n---\nText.\n",
         encoding="utf-8",
     )
     expect(page.locator(".latest")).to_contain_text("Questions over oil licences", timeout=WAIT_MS)
-    page.goto(url + "topics/oil-licences/")
+    go(page, url + "topics/oil-licences/")
     expect(heading).to_have_text("Oil licences")
 
     # 5. Two saves within a second: the page ends with the second.
-    page.goto(url + PAGE)
+    go(page, url + PAGE)
     edit(site, BRIEFING, "Fixed — ", "First save — ")
     page.wait_for_timeout(300)
     edit(site, BRIEFING, "First save — ", "Second save — ")

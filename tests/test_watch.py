@@ -1,0 +1,99 @@
+"""The preview's watcher: every save is reported, and where the system sends change notices
+(Linux), an idle preview does not keep reading the files."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import briefings.serve as serve
+from briefings.serve import Notices, poll
+
+needs_notices = pytest.mark.skipif(Notices.available() is None, reason="needs Linux's change notices")
+
+
+class Watcher:
+    """`poll` on its own thread, counting how often it reads the files."""
+
+    def __init__(self, paths: tuple[Path, ...], notices: Notices | None, monkeypatch: pytest.MonkeyPatch):
+        self.reports: list[list[str]] = []
+        self.reads = 0
+        self.stop = threading.Event()
+        real_snapshot = serve.snapshot
+
+        def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.reads += 1
+            return real_snapshot(*args, **kwargs)
+
+        monkeypatch.setattr(serve, "snapshot", counting)
+        monkeypatch.setattr(serve, "NOTICE_SECONDS", 0.5)  # the safety poll, shortened
+        ready = threading.Event()
+        self.thread = threading.Thread(
+            target=poll, args=(paths, self.stop.wait, self.reports.append, ready.set, notices)
+        )
+        self.thread.start()
+        assert ready.wait(5)
+
+    def reported(self, path: Path, within: float = 5.0) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if any(str(path) in report for report in self.reports):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content/briefings"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text("one", encoding="utf-8")
+    return tmp_path / "content"
+
+
+@needs_notices
+def test_an_idle_preview_reads_the_files_only_when_told_of_a_change(content, monkeypatch):
+    with_notices = Watcher((content,), Notices.available(), monkeypatch)
+    time.sleep(1.2)
+    with_notices.close()
+    # the first read, then the safety poll every half second (shortened for the test)
+    assert with_notices.reads <= 4
+    polling = Watcher((content,), None, monkeypatch)
+    time.sleep(1.2)
+    polling.close()
+    assert polling.reads >= 10  # every 50 ms
+
+
+@needs_notices
+def test_saves_are_reported_also_in_folders_made_while_watching(content, monkeypatch):
+    templates = content.parent / "templates"  # watched before it exists, as serve does
+    watcher = Watcher((content, templates), Notices.available(), monkeypatch)
+    try:
+        saved = content / "briefings/a.md"
+        saved.write_text("two", encoding="utf-8")
+        assert watcher.reported(saved)
+        folder = content / "briefings/2027"
+        folder.mkdir()
+        first = folder / "b.md"
+        first.write_text("new", encoding="utf-8")
+        assert watcher.reported(first)
+        time.sleep(0.2)  # the new folder is watched from the poll that found it
+        first.write_text("new, edited", encoding="utf-8")
+        count = len(watcher.reports)
+        deadline = time.monotonic() + 5
+        while len(watcher.reports) == count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert watcher.reports[count:] and str(first) in watcher.reports[-1]
+        templates.mkdir()
+        base = templates / "base.html"
+        base.write_text("<!DOCTYPE html>", encoding="utf-8")
+        assert watcher.reported(base)
+    finally:
+        watcher.close()
