@@ -162,7 +162,6 @@ class Notices:
         self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         if self.fd < 0:
             raise OSError(ctypes.get_errno(), "inotify is not available")
-        self.watched: set[str] = set()
 
     @classmethod
     def available(cls) -> Notices | None:
@@ -174,12 +173,12 @@ class Notices:
             return None
 
     def watch(self, folders: set[str]) -> None:
-        """Also watch these folders (a folder made since is among them on the next call)."""
-        for folder in folders - self.watched:
+        """Watch these folders: each time, since a folder deleted and made again (a branch
+        switched) is a new folder to the system. Watching one already watched costs a call."""
+        for folder in folders:
             # Refused (the system's limit of watches reached, a folder gone): the poll every
             # few seconds still sees what changes there.
-            if self._add(self.fd, os.fsencode(folder), self.MASK) >= 0:
-                self.watched.add(folder)
+            self._add(self.fd, os.fsencode(folder), self.MASK)
 
     def wait(self, seconds: float) -> bool:
         """Wait up to `seconds` for a notice; True if one came (all pending are read)."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -29,7 +30,7 @@ class Watcher:
             return real_snapshot(*args, **kwargs)
 
         monkeypatch.setattr(serve, "snapshot", counting)
-        monkeypatch.setattr(serve, "NOTICE_SECONDS", 0.5)  # the safety poll, shortened
+        monkeypatch.setattr(serve, "NOTICE_SECONDS", 2.0)  # the safety poll, shortened
         ready = threading.Event()
         self.thread = threading.Thread(
             target=poll, args=(paths, self.stop.wait, self.reports.append, ready.set, notices)
@@ -63,8 +64,8 @@ def test_an_idle_preview_reads_the_files_only_when_told_of_a_change(content, mon
     with_notices = Watcher((content,), Notices.available(), monkeypatch)
     time.sleep(1.2)
     with_notices.close()
-    # the first read, then the safety poll every half second (shortened for the test)
-    assert with_notices.reads <= 4
+    # the first read, then the safety poll every two seconds (shortened for the test)
+    assert with_notices.reads <= 2
     polling = Watcher((content,), None, monkeypatch)
     time.sleep(1.2)
     polling.close()
@@ -95,5 +96,16 @@ def test_saves_are_reported_also_in_folders_made_while_watching(content, monkeyp
         base = templates / "base.html"
         base.write_text("<!DOCTYPE html>", encoding="utf-8")
         assert watcher.reported(base)
+        # a folder deleted and made again (a branch switched) is watched anew
+        shutil.rmtree(folder)
+        time.sleep(0.2)
+        folder.mkdir()
+        again = folder / "c.md"
+        again.write_text("back", encoding="utf-8")
+        assert watcher.reported(again)
+        time.sleep(0.2)
+        watcher.reports.clear()
+        again.write_text("back, edited", encoding="utf-8")
+        assert watcher.reported(again, within=1.0)  # told at once, not at the safety poll
     finally:
         watcher.close()
