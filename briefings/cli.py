@@ -132,9 +132,12 @@ def build_command(
         left_out.append(f"{site.left_out_future} scheduled")
     extra = f"; left out {' and '.join(left_out)} (--drafts/--future to include)" if left_out else ""
     raw = "; raw HTML in Markdown is ON" if site.raw_html else ""
+    # A rebuild says how few files it wrote: what a deploy or a sync has to carry.
+    rewritten = report.files_rewritten
+    fresh = f" ({rewritten} rewritten)" if 0 <= rewritten < report.files_written else ""
     click.echo(
         f"Built {site.articles} briefings into {output}: {report.pages} pages, "
-        f"{report.files_written} files in {report.seconds:.2f}s{extra}{raw}."
+        f"{report.files_written} files{fresh} in {report.seconds:.2f}s{extra}{raw}."
     )
     _leave_now()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,20 @@ def test_cli_builds_and_prints_one_line_summary(site):
     assert result.stdout.startswith("Built 1 briefings into _site:")
     assert "pages" in result.stdout and result.stdout.strip().endswith("s.")
     assert (site.output / "briefings/relations/index.html").is_file()
+    assert "rewritten" not in result.stdout  # a first build writes every file
+
+
+def test_a_rebuild_says_how_many_files_it_rewrote(site):
+    site.briefing("2026-03-05-relations", BRIEFING)
+    site.briefing("2026-03-06-follow-up", BRIEFING.replace("title: ", "title: Follow-up, ", 1))
+    first = run_cli("build", cwd=site.root)
+    total = int(re.search(r"(\d+) files", first.stdout).group(1))
+    assert " (0 rewritten) " in run_cli("build", cwd=site.root).stdout
+    path = site.content / "briefings/2026-03-06-follow-up.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA correction.\n", encoding="utf-8")
+    again = run_cli("build", cwd=site.root)
+    rewritten = int(re.search(r"\((\d+) rewritten\)", again.stdout).group(1))
+    assert 0 < rewritten < total, again.stdout
 
 
 def test_cli_reports_every_error_with_file_and_line_and_keeps_the_old_site(site):
