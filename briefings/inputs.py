@@ -207,6 +207,11 @@ def output_as_left(remembered: Remembered, output: Path, now: datetime) -> Outpu
     """The output as the remembered build left it, if it is, and it is still right for `now`."""
     if now < remembered.built_at or (remembered.due is not None and now >= remembered.due):
         return None
+    return output_as_written(remembered, output)
+
+
+def output_as_written(remembered: Remembered, output: Path) -> OutputScan | None:
+    """The output, if every entry is as the remembered build left it (whatever the clock)."""
     scan = scan_output(output)
     return scan if scan is not None and scan.state == remembered.output else None
 

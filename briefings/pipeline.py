@@ -23,10 +23,10 @@ from .inputs import (
     SiteSummary,
     forget,
     input_state,
+    output_as_written,
     output_state,
     recall,
     remember,
-    scan_output,
     unchanged,
 )
 from .load import ReadFiles, read_content_file, read_corpus
@@ -280,7 +280,6 @@ def quick_pages(options: BuildOptions, changed: Iterable[Path]) -> dict[str, tup
     last = builder.last
     if not isinstance(last, LastBuild) or last.options != replace(options, now=None):
         return {}
-    templates = options.resolved_templates()
     found: dict[str, tuple[PurePosixPath, bytes]] = {}
     for path in changed:
         source = os.path.abspath(path)
@@ -305,9 +304,7 @@ def quick_pages(options: BuildOptions, changed: Iterable[Path]) -> dict[str, tup
         if page.file not in last.pages:
             return {}
         try:
-            env = builder.environment(templates, last.config, last.urls, options.noindex, use="preview")
-            start_build(env)
-            found[source] = (page.file, render_page(env, page))
+            found[source] = (page.file, _render_ahead(builder, options, last, page))
         except ContentErrors:
             return {}
     return found
@@ -322,11 +319,15 @@ def warm_quick_pages(options: BuildOptions) -> None:
     if not isinstance(last, LastBuild) or not last.articles:
         return
     article = next(iter(last.articles.values()))
-    env = builder.environment(
-        options.resolved_templates(), last.config, last.urls, options.noindex, use="preview"
-    )
+    _render_ahead(builder, options, last, briefing_page(article, last.config, last.urls))
+
+
+def _render_ahead(builder: Builder, options: BuildOptions, last: LastBuild, page: PlannedPage) -> bytes:
+    """A page rendered against the last build's site, in the preview's own environment."""
+    templates = options.resolved_templates()
+    env = builder.environment(templates, last.config, last.urls, options.noindex, use="preview")
     start_build(env)
-    render_page(env, briefing_page(article, last.config, last.urls))
+    return render_page(env, page)
 
 
 def _placement(briefing: Briefing) -> tuple[object, ...]:
@@ -375,10 +376,9 @@ def _as_recorded(builder: Builder, output: Path) -> bytes | None:
     if builder.cache_dir is None:
         return None
     last = recall(builder.cache_dir, output)
-    if last is None or not last.manifest:
+    if last is None or not last.manifest or output_as_written(last, output) is None:
         return None
-    scan = scan_output(output)
-    return last.manifest if scan is not None and scan.state == last.output else None
+    return last.manifest
 
 
 def _once(make: Callable[[], Site]) -> Callable[[], Site]:
