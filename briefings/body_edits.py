@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from .cache import digest
+from .cache import digest, seal
 from .config import SiteConfig
 from .incremental import Builder, Manifest, entry_for, load_key, load_settings
 from .inputs import InputState, Remembered, forget, output_as_left, recall, remember
@@ -168,7 +168,7 @@ def rebuild(
             return None  # the file vanished under us: the full build writes it
         entries[str(page.file)] = entry
     token = builder.write_manifest(output, Manifest(entries, manifest.snapshots))
-    builder.unsaved.update(results)
+    builder.unsaved.update((key, seal(result, key)) for key, result in results.items())
     builder.save_loaded(whole_site=False)
 
     state = scan.restat(changed)

@@ -28,6 +28,7 @@ from .cache import (
     digest,
     engine_fingerprint,
     folder_fingerprint,
+    opened,
     read_at,
     read_sealed,
     seal,
@@ -88,7 +89,7 @@ class Builder:
         self.pack = Pack(cache_dir / "files.pack") if cache_dir else None
         self.loaded: dict[bytes, FileResult] = {}  # by load key, from the last build
         self.known: dict[tuple[str, str], bytes] = {}  # (type, path) → load key
-        self.unsaved: dict[bytes, FileResult] = {}  # saved to .cache/ once a build succeeds
+        self.unsaved: dict[bytes, bytes] = {}  # sealed; saved to .cache/ once a build succeeds
         self.load_keys: dict[Path, bytes] = {}  # of the files the last build read
         # Jinja environments by use ("build", "preview"), each with what made it.
         self.envs: dict[str, tuple[bytes, Environment]] = {}
@@ -148,17 +149,21 @@ class Builder:
             else:
                 results[n] = hit
 
-        def read(n: int) -> FileResult:
+        def read(n: int) -> FileResult | bytes:
             path, section = jobs[n]
-            return read_content_file(path, section, config, data.get(n))
+            result = read_content_file(path, section, config, data.get(n))
+            # Sealed where it is made: the result crosses from the worker pickled anyway, and
+            # the pack keeps those very bytes, instead of this process pickling all again.
+            return seal(result, keys[n]) if keys[n] and self.pack is not None else result
 
         if self.pack is not None:
             self.pack.forget_data()
-        for done, (n, result) in enumerate(zip(todo, map_ordered(read, todo, self.workers), strict=True), 1):
+        for done, (n, made) in enumerate(zip(todo, map_ordered(read, todo, self.workers), strict=True), 1):
             self.progress("Reading", done, len(todo))
-            results[n] = result
-            if keys[n]:
-                self.unsaved[keys[n]] = result
+            if isinstance(made, bytes):
+                self.unsaved[keys[n]] = made
+                made = opened(made, keys[n])
+            results[n] = made
         self.loaded = {}
         self.known = {}
         self.load_keys = {path: key for (path, _), key in zip(jobs, keys, strict=True) if key}
@@ -369,14 +374,17 @@ class Builder:
             return
         index = pack.index()
         if index and not (whole_site and len(index) > 2 * len(self.loaded) + 64):
-            pack.append({key: seal(result, key) for key, result in unsaved.items()})
+            pack.append(unsaved)
             return
         pack.read_all()
 
         def entries() -> Iterator[tuple[bytes, bytes]]:
-            for key, result in {**self.loaded, **unsaved}.items():
-                sealed = None if key in unsaved else pack.get_sealed(key)
+            for key, result in self.loaded.items():
+                sealed = unsaved.get(key) or pack.get_sealed(key)
                 yield key, sealed if sealed is not None else seal(result, key)
+            for key, sealed in unsaved.items():
+                if key not in self.loaded:
+                    yield key, sealed
 
         pack.write(entries())
 
