@@ -40,12 +40,15 @@ from .load import LOAD_SETTINGS, FileResult, read_content_file
 from .model import Briefing
 from .output import InPlace, Kept, Staging, Written
 from .parallel import map_ordered, map_unordered
-from .plan import CopiedFile, GeneratedFile, Output, PlannedPage
+from .plan import ComputedFile, CopiedFile, GeneratedFile, Output, PlannedPage
 from .render import make_environment, render_tracked, start_build
 from .snapshot import freeze_page
 from .urls import Urls
 
 _MANIFEST = digest(b"output manifest")
+# Pages to render again that were this large, all told, are worth forking workers for:
+# a few tenths of a second of rendering, against a few hundredths for the fork.
+COSTLY_BYTES = 4 << 20
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -258,7 +261,7 @@ class Builder:
         bodies: list[frozenset[str]] = []
         snapshots: list[bytes | str | None] = []  # a page's plan, or the name of its stored one
         plan: list[bytes | Path | Kept | None] = []
-        to_render: list[PlannedPage] = []
+        to_render: list[PlannedPage | ComputedFile] = []
         render_at: list[int] = []  # the position in `outputs` of each page to render
         for item in outputs:
             name = str(item.file)
@@ -289,7 +292,7 @@ class Builder:
                 if isinstance(item, PlannedPage):
                     read = entry.bodies
             elif content is None:
-                to_render.append(item)  # type: ignore[arg-type]
+                to_render.append(item)  # type: ignore[arg-type]  # a page, or a computed file
                 render_at.append(len(plan))
             keys.append(key)
             contents.append(entry.content if isinstance(content, Kept) else None)  # type: ignore[union-attr]
@@ -298,6 +301,16 @@ class Builder:
             plan.append(content)
         fingerprint.memo.clear()  # before the render workers fork: they would copy it
         start_build(env)
+
+        # A rebuild that renders the largest pages again (a new title shows on the timeline,
+        # the archive and the exports) renders them on every core, the largest first; their
+        # last sizes tell. A first build has no sizes, and enough pages to share by count.
+        sizes = [_last_size(old, page) for page in to_render]
+        costly = sum(sizes) >= COSTLY_BYTES
+        if costly:
+            by_size = sorted(range(len(to_render)), key=lambda i: -sizes[i])
+            to_render = [to_render[i] for i in by_size]
+            render_at = [render_at[i] for i in by_size]
 
         sink = _SnapshotSink(self.snapshot_file(output), old) if manifest_file is not None else None
         places: list[tuple[int, int, bytes] | None] = [None] * len(outputs)
@@ -329,7 +342,13 @@ class Builder:
                 renderer = _Renderer(
                     env,
                     to_render,
-                    targets=[staging.place(page.file) for page in to_render],
+                    # A new tree's folders (ten thousand at that size, each a costly system
+                    # call) are made by the workers as they go, on every core; an in-place
+                    # build's hidden names are handed out here, where they are tracked.
+                    place=staging.place if isinstance(staging, Staging) else None,
+                    targets=[staging.place(page.file) for page in to_render]
+                    if isinstance(staging, InPlace)
+                    else [],
                     old=[old.entries.get(str(page.file)) for page in to_render],
                     output=output,
                     snapshots=sink is not None,
@@ -337,7 +356,7 @@ class Builder:
                 # On template mistakes, those of the first page in the plan, whatever order
                 # the workers finished in.
                 failed: dict[int, tuple[ContentError, ...]] = {}
-                results = map_unordered(renderer, range(len(to_render)), self.workers)
+                results = map_unordered(renderer, range(len(to_render)), self.workers, costly=costly)
                 for done, (position, result) in enumerate(results, 1):
                     self.progress("Rendering", done, len(to_render))
                     n = render_at[position]
@@ -510,7 +529,8 @@ class _Renderer:
     def __init__(
         self,
         env: Environment,
-        pages: Sequence[PlannedPage],
+        pages: Sequence[PlannedPage | ComputedFile],
+        place: Callable[[PurePosixPath], Path] | None,
         targets: list[Path],
         old: list[_Entry | None],
         output: Path,
@@ -518,23 +538,33 @@ class _Renderer:
     ):
         self.env = env
         self.snapshots = snapshots
-        self.targets = targets
+        self.place = place  # where a page goes, its folder made, in the process that renders it
+        self.targets = targets  # else: where each page goes, made ready beforehand
         self.output = output
         self.old = old
         self.pages = pages
 
     def __call__(self, n: int) -> _Rendered | tuple[ContentError, ...]:
         page = self.pages[n]
-        try:
-            data, bodies = render_tracked(self.env, page)
-        except ContentErrors as exc:
-            return exc.errors
+        if isinstance(page, ComputedFile):
+            data, bodies = page.make(), frozenset[str]()
+        else:
+            try:
+                data, bodies = render_tracked(self.env, page)
+            except ContentErrors as exc:
+                return exc.errors
         content = digest(data)
         entry = self.old[n]
         kept = _same_file(self.output / page.file, entry, content)  # rendered again, to the same bytes
         if not kept:
-            self.targets[n].write_bytes(data)
+            target = self.place(page.file) if self.place is not None else self.targets[n]
+            target.write_bytes(data)
         return _Rendered(content, kept, bodies, freeze_page(page) if bodies and self.snapshots else None)
+
+
+def _last_size(manifest: Manifest, item: PlannedPage | ComputedFile) -> int:
+    entry = manifest.entries.get(str(item.file))
+    return entry.size if entry is not None else 0
 
 
 def _source_key(source: Path) -> bytes | None:

@@ -82,8 +82,8 @@ class Staging:
     """The next site, written into a temp folder beside `output` and swapped in by `commit`.
 
     Leaving the `with` block without committing removes the temp folder: the old site
-    stays exactly as it was. Other processes may write files into it too, at paths
-    `place` made ready (render workers do).
+    stays exactly as it was. Other processes may write files into it too, each calling
+    `place` itself (render workers do), and adding them here as `Written`.
     """
 
     def __init__(self, output: Path):
@@ -108,6 +108,9 @@ class Staging:
         return self.folders.place(relative)
 
     def add(self, relative: PurePosixPath, content: bytes | Path | Kept | Written) -> None:
+        self.count += 1
+        if isinstance(content, Written):
+            return  # placed and written by the process that rendered it
         target = self.place(relative)
         if isinstance(content, Kept):
             link_or_copy(content.path, target)
@@ -115,7 +118,6 @@ class Staging:
             shutil.copyfile(content, target)
         elif isinstance(content, bytes):
             target.write_bytes(content)
-        self.count += 1
 
     def commit(self) -> None:
         os.chmod(self.folder, 0o755)
@@ -146,7 +148,11 @@ class _Folders:
         if folder not in self.ready:
             missing = []
             if self.made is not None:
-                missing = [f for f in (folder, *folder.parents) if self.root in f.parents and not f.exists()]
+                # Up from the file's folder to the first that exists: those this call makes.
+                above = folder
+                while above != self.root and above not in self.ready and not above.exists():
+                    missing.append(above)
+                    above = above.parent
             folder.mkdir(parents=True, exist_ok=True)
             if self.made is not None:
                 self.made.extend(reversed(missing))

@@ -44,11 +44,14 @@ def _worker_signals() -> None:
 
 
 @contextmanager
-def _pool(task: Callable[[Any], Any], items: Sequence[Any], workers: int | None) -> Iterator[Any]:
+def _pool(
+    task: Callable[[Any], Any], items: Sequence[Any], workers: int | None, costly: bool = False
+) -> Iterator[Any]:
     """A pool of forked workers that inherit `task` and `items`; None when one process is better."""
     global _task, _items
     workers = cores() if workers is None else workers
-    if workers <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    few = len(items) < (2 if costly else MIN_ITEMS)
+    if workers <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
     _task, _items = task, items
@@ -86,11 +89,21 @@ def _run_from(span: tuple[int, int]) -> tuple[int, list[Any]]:
 
 
 def map_unordered(
-    task: Callable[[T], R], items: Sequence[T], workers: int | None = None, chunk: int = 16
+    task: Callable[[T], R],
+    items: Sequence[T],
+    workers: int | None = None,
+    chunk: int = 16,
+    costly: bool = False,
 ) -> Iterator[tuple[int, R]]:
     """(position, task(item)) for every item, as each finishes: a slow item holds no finished
-    ones back in memory. Otherwise as `map_ordered`."""
-    with _pool(task, items, workers) as pool:
+    ones back in memory. Otherwise as `map_ordered`.
+
+    `costly`: the items are few but each slow (a rebuild's timeline, archive and exports):
+    a pool pays even for two, and each item goes out alone, so that the workers share them
+    (in the order given: the slowest first balances them best)."""
+    if costly:
+        chunk = 1
+    with _pool(task, items, workers, costly) as pool:
         if pool is None:
             yield from enumerate(task(item) for item in items)
             return

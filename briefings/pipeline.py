@@ -34,6 +34,7 @@ from .model import Briefing
 from .output import check_output_location, recover_output
 from .plan import (
     Asset,
+    ComputedFile,
     GeneratedFile,
     Output,
     PlannedPage,
@@ -148,6 +149,8 @@ def render_output(env: Environment, output: Output) -> bytes | Path:
         return render_page(env, output)
     if isinstance(output, GeneratedFile):
         return output.data
+    if isinstance(output, ComputedFile):
+        return output.make()
     return output.source
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -55,7 +56,17 @@ class GeneratedFile:
     bodies: frozenset[str] = frozenset()  # briefings (paths) whose bodies it holds
 
 
-Output = PlannedPage | CopiedFile | GeneratedFile
+@dataclass(frozen=True, slots=True)
+class ComputedFile:
+    """A file made by a function of the site when pages are rendered, not when they are
+    planned: the chronology's exports take as long as a thousand pages, and made here they
+    would run on one core while the others wait."""
+
+    file: PurePosixPath
+    make: Callable[[], bytes] = field(compare=False)
+
+
+Output = PlannedPage | CopiedFile | GeneratedFile | ComputedFile
 
 
 def asset_paths(assets: tuple[Asset, ...]) -> dict[str, str]:
@@ -104,8 +115,12 @@ def plan_pages(
             exports.json_feed(site, urls),
             frozenset(str(a.briefing.path) for a in site.articles[: exports.FEED_LIMIT]),
         ),
-        _generated(urls, "chronology_json", exports.chronology_json(site, urls)),
-        _generated(urls, "chronology_ics", exports.chronology_ics(site, urls)),
+        ComputedFile(
+            output_file(urls.path_of("chronology_json")), partial(exports.chronology_json, site, urls)
+        ),
+        ComputedFile(
+            output_file(urls.path_of("chronology_ics")), partial(exports.chronology_ics, site, urls)
+        ),
         _generated(urls, "robots", exports.robots_txt(urls)),
         _generated(urls, "headers", exports.headers_file(urls, noindex)),
     ]
@@ -235,7 +250,7 @@ def _slug_line(output: Output) -> int | None:
 
 
 def _source(output: Output) -> Path | None:
-    return output.source if not isinstance(output, GeneratedFile) else None
+    return output.source if isinstance(output, (PlannedPage, CopiedFile)) else None
 
 
 def _describe(output: Output) -> str:

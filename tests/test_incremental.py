@@ -183,3 +183,44 @@ def test_the_cache_of_older_versions_is_cleared(example_copy):
     example_copy.build()
     assert not (example_copy.root / ".cache/files").exists()
     assert (example_copy.root / ".cache/files.pack").is_file()
+
+
+def test_builds_shared_by_several_workers_write_what_one_process_writes(site, tmp_path, monkeypatch):
+    # More files than parallel.MIN_ITEMS: parsing and rendering go to forked workers, which
+    # seal what they parse for the cache and make the folders of the pages they write.
+    for n in range(80):
+        site.briefing(
+            f"2026-03-{n % 28 + 1:02d}-note-{n}",
+            f"title: Note {n}\ndate: 2026-03-{n % 28 + 1:02d}\ntopics: [Trade]\nactors: [Ana Núñez]\n"
+            f"events:\n  - {{date: 2026-03-{n % 28 + 1:02d}, text: Step {n}}}",
+        )
+    report = site.build(workers=2)
+    assert report.route == "swapped"
+    assert files_under(site.output) == clean_build(site, tmp_path)
+
+    # A new title shows on the largest pages and the chronology's exports: a rebuild worth
+    # forking for when they are large (every rebuild here), the largest sent out first.
+    monkeypatch.setattr("briefings.incremental.COSTLY_BYTES", 0)
+    note = site.content / "briefings/2026-03-08-note-7.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("Note 7", "Note seven"), encoding="utf-8")
+    report = site.build(workers=2)
+    assert report.route == "in place"
+    built = files_under(site.output)
+    assert "Note seven" in built["chronology/index.html"].decode()
+    assert "Note seven" in built["chronology.json"].decode()
+    assert built == clean_build(site, tmp_path)
+
+    # And what those workers sealed serves a new process (a new Builder): of 80 files it
+    # parses only the one edited.
+    from briefings import incremental, pipeline
+
+    pipeline._builders.clear()
+    parsed: list[Path] = []
+    parse = incremental.read_content_file
+    monkeypatch.setattr(
+        incremental, "read_content_file", lambda path, *rest: parsed.append(path) or parse(path, *rest)
+    )
+    note.write_text(note.read_text(encoding="utf-8").replace("Step 7", "Step seven"), encoding="utf-8")
+    site.build(workers=1)
+    assert parsed == [note]
+    assert files_under(site.output) == clean_build(site, tmp_path)
