@@ -81,6 +81,9 @@ class WriteReport:
     rewritten: int  # of which written anew; the rest kept as they were
     manifest: bytes  # the token of the manifest written (inputs.Remembered keeps it)
     in_place: bool  # changed files replaced within the output, not a new output swapped in
+    # In place, with no file added or removed: the files given new bytes. The output's
+    # state is then the old one with these (and their folders) stated again.
+    replaced: frozenset[PurePosixPath] | None = None
 
 
 class Builder:
@@ -282,11 +285,13 @@ class Builder:
                 key = _source_key(item.source)
                 content = item.source
             entry = old.entries.get(name)
+            # In place, the whole output was just found as the last build recorded it: every
+            # file is the one its entry describes, with no need to state each again.
             if (
                 key is not None
                 and entry is not None
                 and entry.key == key
-                and _unchanged(output / name, entry)
+                and (writes_in_place or _unchanged(output / name, entry))
             ):
                 content = Kept(output / name)
                 if isinstance(item, PlannedPage):
@@ -380,7 +385,10 @@ class Builder:
         token = b""
         if manifest_file is not None and sink is not None:
             token = self._remember(manifest_file, output, outputs, keys, contents, bodies, places, sink)
-        return WriteReport(count, rewritten, token, writes_in_place)
+        replaced = None
+        if isinstance(staging, InPlace) and staging.files == existing:
+            replaced = frozenset(staging.moves)
+        return WriteReport(count, rewritten, token, writes_in_place, replaced)
 
     def save_loaded(self, whole_site: bool = True) -> None:
         """Keep what this build parsed under .cache/: the build succeeded, so it is worth keeping.

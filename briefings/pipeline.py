@@ -19,6 +19,7 @@ from .incremental import Builder, Progress, quiet
 from .index import Article, Site, build_site
 from .inputs import (
     InputState,
+    OutputScan,
     Remembered,
     SiteSummary,
     forget,
@@ -205,12 +206,16 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
             )
     config, site, urls, outputs, templates = prepare(options, builder.read_files, builder.progress)
     env = builder.environment(templates, config, urls, options.noindex)
-    in_place = _as_recorded(builder, options.output) if inputs is not None else None
+    recorded = _as_recorded(builder, options.output) if inputs is not None else None
+    in_place = recorded[0] if recorded else None
     written = builder.write(options.output, outputs, env, templates, in_place)
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
     summary = summarize(site)
     if builder.cache_dir is not None:
-        state = output_state(options.output)
+        if recorded and written.replaced is not None:
+            state = recorded[1].restat(written.replaced)  # a few files replaced: no new scan
+        else:
+            state = output_state(options.output)
         if inputs is None or state is None:
             forget(builder.cache_dir, options.output)
         else:
@@ -373,15 +378,17 @@ def _input_state(options: BuildOptions) -> InputState | None:
     )
 
 
-def _as_recorded(builder: Builder, output: Path) -> bytes | None:
-    """The manifest token of the last build into `output`, if the folder is exactly as that
-    build left it: then its files are known, and the changed ones can be replaced in place."""
+def _as_recorded(builder: Builder, output: Path) -> tuple[bytes, OutputScan] | None:
+    """The manifest token of the last build into `output`, and the scan of the folder, if it
+    is exactly as that build left it: then its files are known, and the changed ones can be
+    replaced in place."""
     if builder.cache_dir is None:
         return None
     last = recall(builder.cache_dir, output)
-    if last is None or not last.manifest or output_as_written(last, output) is None:
+    if last is None or not last.manifest:
         return None
-    return last.manifest
+    scan = output_as_written(last, output)
+    return None if scan is None else (last.manifest, scan)
 
 
 def _once(make: Callable[[], Site]) -> Callable[[], Site]:

@@ -12,6 +12,7 @@ import pytest
 
 import briefings.output
 from briefings.errors import ContentErrors
+from briefings.inputs import output_state, recall
 from briefings.output import InPlace
 
 from .conftest import SiteDir, renames_stopped_after
@@ -53,6 +54,9 @@ def test_a_new_title_replaces_only_the_files_that_show_it(desk, tmp_path):
     assert rewritten == {name for name in built if built[name] != old[name]}
     assert "index.html" in rewritten and "about/index.html" not in rewritten
     assert report.files_rewritten == len(rewritten)
+    # What the build recorded of the output (the old scan, with the replaced files stated
+    # again) is what a new scan finds: the next build can trust it and skip its work.
+    assert recall(desk.root / ".cache", desk.output).output == output_state(desk.output)
 
 
 def test_a_deleted_briefing_takes_its_folder_with_it(desk, tmp_path):
@@ -71,6 +75,7 @@ def test_an_added_briefing_gets_its_folder(desk, tmp_path):
     copy.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: Follow-up, ", 1))
     assert desk.build().route == "in place"
     assert (desk.output / "briefings/follow-up/index.html").is_file()
+    assert recall(desk.root / ".cache", desk.output).output == output_state(desk.output)
     assert files_under(desk.output) == clean_build(desk, tmp_path)
     assert tree(desk.output) == tree(tmp_path / "clean-output")
 
