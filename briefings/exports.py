@@ -30,14 +30,21 @@ def _dumps(data: dict[str, Any]) -> bytes:
     """A JSON object with one field a line, and each item of a list field on a line of its own:
     readable and diffable, and written by the standard library's C encoder (which it gives
     up whenever it is asked to indent)."""
-    lines = []
-    for key, value in data.items():
-        items = [f"    {_compact(item)}" for item in value] if isinstance(value, (list, Iterator)) else None
-        if items:
-            lines.append(f"  {_compact(key)}: [\n" + ",\n".join(items) + "\n  ]")
+    # Made as bytes, part by part, and joined once: the chronology's is tens of megabytes,
+    # and every whole copy of it (a str of wide characters is twice that) is held at once.
+    parts = [b"{\n"]
+    for number, (key, value) in enumerate(data.items()):
+        parts += [b",\n"] if number else []
+        parts.append(f"  {_compact(key)}: ".encode())
+        if isinstance(value, (list, Iterator)):
+            count = 0
+            for count, item in enumerate(value, 1):
+                parts += [b",\n    " if count > 1 else b"[\n    ", _compact(item).encode("utf-8")]
+            parts.append(b"\n  ]" if count else b"[]")
         else:
-            lines.append(f"  {_compact(key)}: {'[]' if items == [] else _compact(value)}")
-    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
+            parts.append(_compact(value).encode("utf-8"))
+    parts.append(b"\n}\n")
+    return b"".join(parts)
 
 
 def _compact(value: Any) -> str:
@@ -147,11 +154,11 @@ def _ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def _fold(line: str) -> str:
+def _fold(line: str) -> bytes:
     """RFC 5545 §3.1: lines of at most 75 octets, continued after CRLF and a space; never inside a character."""
     data = line.encode("utf-8")
     if len(data) <= 75:
-        return line
+        return data
     parts, start, limit = [], 0, 75
     while len(data) - start > limit:
         end = start + limit
@@ -160,7 +167,7 @@ def _fold(line: str) -> str:
         parts.append(data[start:end])
         start, limit = end, 74  # a continuation line's leading space is one of its 75
     parts.append(data[start:])
-    return b"\r\n ".join(parts).decode("utf-8")
+    return b"\r\n ".join(parts)
 
 
 def _utc_stamp(moment: datetime) -> str:
@@ -198,7 +205,7 @@ def chronology_ics(site: Site, urls: Urls) -> bytes:
             lines.append(f"CATEGORIES:{','.join(_ics_text(t.name) for t in entry.topics)}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+    return b"\r\n".join([*map(_fold, lines), b""])  # as bytes: see _dumps
 
 
 def _entry_description(entry: ChronologyEntry, urls: Urls) -> str:
