@@ -168,7 +168,8 @@ def rebuild(
             return None  # the file vanished under us: the full build writes it
         entries[str(page.file)] = entry
     token = builder.write_manifest(output, Manifest(entries, manifest.snapshots))
-    builder.unsaved.update((key, seal(result, key)) for key, result in results.items())
+    for key, result in results.items():
+        builder.unsaved.put(key, seal(result, key))
     builder.save_loaded(whole_site=False)
 
     state = scan.restat(changed)

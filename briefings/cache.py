@@ -11,6 +11,7 @@ and is computed again, never used.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -19,7 +20,7 @@ import shutil
 import struct
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -182,6 +183,54 @@ class Pack:
     def _footer(self, index: dict[bytes, tuple[int, int]], at: int) -> bytes:
         data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         return data + self._FOOTER.pack(at, digest(b"index", data))
+
+
+class Spill(Mapping[bytes, bytes]):
+    """Sealed entries by key, kept in an unnamed temp file until the build saves them: a
+    clean build parses every file, and holding all their sealed bytes in memory until the
+    end would add a tenth to its peak."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder
+        self.file: BinaryIO | None = None
+        self.places: dict[bytes, tuple[int, int]] = {}
+
+    def put(self, key: bytes, sealed: bytes) -> None:
+        """Keep an entry; one that cannot be written (a full disk) is not kept: a cache that
+        cannot be written only costs time."""
+        try:
+            if self.file is None:
+                self.file = self._open()
+            at = self.file.seek(0, os.SEEK_END)
+            self.file.write(sealed)
+        except OSError:
+            return
+        self.places[key] = (at, len(sealed))
+
+    def _open(self) -> BinaryIO:
+        # Not made here: a build that fails leaves no trace. Without it (a first build), or
+        # read-only, the system's temp folder will do.
+        if self.folder is not None and self.folder.is_dir():
+            with contextlib.suppress(OSError):
+                return tempfile.TemporaryFile(dir=self.folder)
+        return tempfile.TemporaryFile()
+
+    def __getitem__(self, key: bytes) -> bytes:
+        at, size = self.places[key]
+        assert self.file is not None
+        return read_at(self.file, at, size)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+        self.places = {}
 
 
 def seal(value: Any, key: bytes) -> bytes:

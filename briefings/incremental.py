@@ -25,6 +25,7 @@ from .cache import (
     Fingerprinter,
     NoFingerprint,
     Pack,
+    Spill,
     digest,
     engine_fingerprint,
     folder_fingerprint,
@@ -95,7 +96,7 @@ class Builder:
         self.pack = Pack(cache_dir / "files.pack") if cache_dir else None
         self.loaded: dict[bytes, FileResult] = {}  # by load key, from the last build
         self.known: dict[tuple[str, str], bytes] = {}  # (type, path) → load key
-        self.unsaved: dict[bytes, bytes] = {}  # sealed; saved to .cache/ once a build succeeds
+        self.unsaved = Spill(cache_dir)  # sealed; saved to .cache/ once a build succeeds
         self.load_keys: dict[Path, bytes] = {}  # of the files the last build read
         # Jinja environments by use ("build", "preview"), each with what made it.
         self.envs: dict[str, tuple[bytes, Environment]] = {}
@@ -167,7 +168,7 @@ class Builder:
         for done, (n, made) in enumerate(zip(todo, map_ordered(read, todo, self.workers), strict=True), 1):
             self.progress("Reading", done, len(todo))
             if isinstance(made, bytes):
-                self.unsaved[keys[n]] = made
+                self.unsaved.put(keys[n], made)
                 made = opened(made, keys[n])
             results[n] = made
         self.loaded = {}
@@ -396,24 +397,27 @@ class Builder:
         `whole_site`: this build read every content file (`loaded` is all of them), so a pack
         that is mostly entries no build reads any more can be written again with these alone."""
         pack, unsaved = self.pack, self.unsaved
-        self.unsaved = {}
-        if pack is None or not unsaved:
-            return
-        index = pack.index()
-        if index and not (whole_site and len(index) > 2 * len(self.loaded) + 64):
-            pack.append(unsaved)
-            return
-        pack.read_all()
+        self.unsaved = Spill(self.cache_dir)
+        try:
+            if pack is None or not unsaved:
+                return
+            index = pack.index()
+            if index and not (whole_site and len(index) > 2 * len(self.loaded) + 64):
+                pack.append(unsaved)
+                return
+            pack.read_all()
 
-        def entries() -> Iterator[tuple[bytes, bytes]]:
-            for key, result in self.loaded.items():
-                sealed = unsaved.get(key) or pack.get_sealed(key)
-                yield key, sealed if sealed is not None else seal(result, key)
-            for key, sealed in unsaved.items():
-                if key not in self.loaded:
-                    yield key, sealed
+            def entries() -> Iterator[tuple[bytes, bytes]]:
+                for key, result in self.loaded.items():
+                    sealed = unsaved.get(key) or pack.get_sealed(key)
+                    yield key, sealed if sealed is not None else seal(result, key)
+                for key, sealed in unsaved.items():
+                    if key not in self.loaded:
+                        yield key, sealed
 
-        pack.write(entries())
+            pack.write(entries())
+        finally:
+            unsaved.close()
 
     def cached(self, key: bytes) -> FileResult | None:
         """A load result by its key, from memory or the pack."""
