@@ -3,9 +3,9 @@
 A `Builder` remembers, in memory and under .cache/, what content files gave and what each
 output page was rendered from. A page whose fingerprint (its template set, its settings
 and every value it shows) matches the last build's, and whose file in the output is still
-the one written then, is linked into the new output instead of rendered. The result is
-byte for byte what a clean build writes; the write stage still builds the new site beside
-the old one and swaps it in whole.
+the one written then, is kept instead of rendered: left where it is when the changed files
+are replaced in place, linked into a new output otherwise (output.py says which). The result
+is byte for byte what a clean build writes.
 """
 
 from __future__ import annotations
@@ -165,12 +165,13 @@ class Builder:
 
         if self.pack is not None:
             self.pack.forget_data()
-        for done, (n, made) in enumerate(zip(todo, map_ordered(read, todo, self.workers), strict=True), 1):
-            self.progress("Reading", done, len(todo))
-            if isinstance(made, bytes):
-                self.unsaved.put(keys[n], made)
-                made = opened(made, keys[n])
-            results[n] = made
+        with contextlib.closing(map_ordered(read, todo, self.workers)) as made_in_order:
+            for done, (n, made) in enumerate(zip(todo, made_in_order, strict=True), 1):
+                self.progress("Reading", done, len(todo))
+                if isinstance(made, bytes):
+                    self.unsaved.put(keys[n], made)
+                    made = opened(made, keys[n])
+                results[n] = made
         self.loaded = {}
         self.known = {}
         self.load_keys = {path: key for (path, _), key in zip(jobs, keys, strict=True) if key}
@@ -362,18 +363,26 @@ class Builder:
                 # On template mistakes, those of the first page in the plan, whatever order
                 # the workers finished in.
                 failed: dict[int, tuple[ContentError, ...]] = {}
-                results = map_unordered(renderer, range(len(to_render)), self.workers, costly=costly)
-                for done, (position, result) in enumerate(results, 1):
-                    self.progress("Rendering", done, len(to_render))
-                    n = render_at[position]
-                    if isinstance(result, tuple):
-                        failed[n] = result
-                    elif not failed:
-                        contents[n], bodies[n], snapshots[n] = result.content, result.bodies, result.snapshot
-                        rewritten += not result.kept
-                        file = outputs[n].file
-                        staging.add(file, Kept(output / file) if result.kept else Written())
-                        record(n)
+                # Closed (its workers stopped) before `staging` cleans up after a failure
+                # here: workers left running would go on writing into the output.
+                with contextlib.closing(
+                    map_unordered(renderer, range(len(to_render)), self.workers, costly=costly)
+                ) as results:
+                    for done, (position, result) in enumerate(results, 1):
+                        self.progress("Rendering", done, len(to_render))
+                        n = render_at[position]
+                        if isinstance(result, tuple):
+                            failed[n] = result
+                        elif not failed:
+                            contents[n], bodies[n], snapshots[n] = (
+                                result.content,
+                                result.bodies,
+                                result.snapshot,
+                            )
+                            rewritten += not result.kept
+                            file = outputs[n].file
+                            staging.add(file, Kept(output / file) if result.kept else Written())
+                            record(n)
                 if failed:
                     raise ContentErrors(list(failed[min(failed)]))
                 staging.commit()

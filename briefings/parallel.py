@@ -49,7 +49,7 @@ def _pool(
 ) -> Iterator[Any]:
     """A pool of forked workers that inherit `task` and `items`; None when one process is better."""
     global _task, _items
-    workers = cores() if workers is None else workers
+    workers = min(cores() if workers is None else workers, len(items))
     few = len(items) < (2 if costly else MIN_ITEMS)
     if workers <= 1 or few or "fork" not in multiprocessing.get_all_start_methods():
         yield None
@@ -98,10 +98,10 @@ def map_unordered(
     """(position, task(item)) for every item, as each finishes: a slow item holds no finished
     ones back in memory. Otherwise as `map_ordered`.
 
-    `costly`: the items are few but each slow (a rebuild's timeline, archive and exports):
-    a pool pays even for two, and each item goes out alone, so that the workers share them
-    (in the order given: the slowest first balances them best)."""
-    if costly:
+    `costly`: the items are slow to make (a rebuild's timeline, archive and exports): a pool
+    pays even for two, and when they are few, each goes out alone, so that the workers
+    share them (in the order given: the slowest first balances them best)."""
+    if costly and len(items) < MIN_ITEMS:
         chunk = 1
     with _pool(task, items, workers, costly) as pool:
         if pool is None:

@@ -6,6 +6,7 @@ build finishes it."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -187,3 +188,36 @@ def test_a_journal_left_for_a_site_since_replaced_is_not_applied_to_it(desk):
     with pytest.raises(ContentErrors):
         desk.build()
     assert files_under(desk.output) == site
+
+
+@pytest.mark.parametrize("route", ["swapped", "in place"])
+def test_a_build_that_fails_while_workers_render_leaves_nothing_behind(site, route):
+    # The render workers are stopped before the build cleans up: left running, they would
+    # go on writing pages into the output, or beside it into a folder already removed.
+    for n in range(150):
+        site.briefing(
+            f"2026-03-{n % 28 + 1:02d}-note-{n}",
+            f"title: Note {n}\ndate: 2026-03-{n % 28 + 1:02d}\ntopics: [Trade]",
+        )
+    site.config("title: Desk\n")
+    if route == "in place":
+        site.build(workers=2)
+        site.config("title: Desk\ndescription: Now with a line on every page.\n")  # every page again
+    before = files_under(site.output) if site.output.exists() else {}
+
+    class Stopped(Exception):
+        pass
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "Rendering" and done == 3:
+            raise Stopped  # a closed terminal, say: the build ends while the workers render
+
+    with pytest.raises(Stopped):
+        site.build(workers=2, progress=progress)
+    time.sleep(1)  # what a worker left running would write meanwhile
+    # No new site, whole or partial, beside the output (the cache folder may have been begun).
+    left = {p.name for p in site.root.iterdir()} - {".cache"}
+    assert left == {"content", "site.yaml", *(["_site"] if before else [])}
+    if before:
+        assert files_under(site.output) == before
+        assert not [p for p in tree(site.output) if p.rsplit("/", 1)[-1].startswith(".")]
