@@ -264,6 +264,7 @@ class Builder:
         keys: list[bytes | None] = []
         contents: list[bytes | None] = []
         bodies: list[frozenset[str]] = []
+        verified: list[_Entry | None] = []  # the last build's entry of a file kept in place
         snapshots: list[bytes | str | None] = []  # a page's plan, or the name of its stored one
         plan: list[bytes | Path | Kept | None] = []
         to_render: list[PlannedPage | ComputedFile] = []
@@ -303,6 +304,11 @@ class Builder:
                 render_at.append(len(plan))
             keys.append(key)
             contents.append(entry.content if isinstance(content, Kept) else None)  # type: ignore[union-attr]
+            # A file kept in place is recorded as it was found, not stated again once the build
+            # is over: a hand edit made meanwhile then still shows as one to the next build.
+            verified.append(
+                replace(entry, bodies=read) if isinstance(content, Kept) and writes_in_place else None
+            )  # type: ignore[arg-type]
             bodies.append(read)
             snapshots.append(name if read and isinstance(item, PlannedPage) else None)  # kept: the old one
             plan.append(content)
@@ -394,7 +400,9 @@ class Builder:
         self.save_loaded()
         token = b""
         if manifest_file is not None and sink is not None:
-            token = self._remember(manifest_file, output, outputs, keys, contents, bodies, places, sink)
+            token = self._remember(
+                manifest_file, output, outputs, keys, contents, bodies, verified, places, sink
+            )
         replaced = None
         if isinstance(staging, InPlace) and staging.files == existing:
             replaced = frozenset(staging.moves)
@@ -443,14 +451,16 @@ class Builder:
         keys: list[bytes | None],
         contents: list[bytes | None],
         bodies: list[frozenset[str]],
+        verified: list[_Entry | None],
         places: list[tuple[int, int, bytes] | None],
         sink: _SnapshotSink,
     ) -> bytes:
         manifest = Manifest({}, {})
-        for item, key, content, read, place in zip(outputs, keys, contents, bodies, places, strict=True):
+        rows = zip(outputs, keys, contents, bodies, verified, places, strict=True)
+        for item, key, content, read, found, place in rows:
             # Every file, even one that cannot be kept by its key (b"" matches none): what it
             # prints is still known.
-            entry = entry_for(output / item.file, key or b"", content or b"", read)
+            entry = found or entry_for(output / item.file, key or b"", content or b"", read)
             if entry is None:
                 continue
             manifest.entries[str(item.file)] = entry

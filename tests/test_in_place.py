@@ -221,3 +221,21 @@ def test_a_build_that_fails_while_workers_render_leaves_nothing_behind(site, rou
     if before:
         assert files_under(site.output) == before
         assert not [p for p in tree(site.output) if p.rsplit("/", 1)[-1].startswith(".")]
+
+
+def test_an_output_file_edited_by_hand_during_a_build_is_not_taken_for_the_built_one(desk, tmp_path):
+    # The build records a file it kept in place as it found it, not as it is once the build
+    # is over: the next build sees the edit and writes the page again.
+    victim = desk.output / "about/index.html"
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "Rendering" and done == 1:
+            with open(victim, "ab") as file:
+                file.write(b"<!-- edited by hand -->")
+
+    edit(briefing(desk), "title: ", "title: Revised, ")
+    assert desk.build(progress=progress).route == "in place"
+    edit(briefing(desk), "title: Revised, ", "title: Revised again, ")
+    desk.build()
+    assert b"edited by hand" not in victim.read_bytes()
+    assert files_under(desk.output) == clean_build(desk, tmp_path)
