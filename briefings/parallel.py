@@ -20,6 +20,9 @@ R = TypeVar("R")
 
 # Below this many items a pool costs more than it saves.
 MIN_ITEMS = 64
+# Of costly items (slowest first), this many are sent out one by one: in chunks, the
+# slowest would all go to one worker while the others wait.
+ALONE = 32
 
 _task: Callable[[Any], Any] | None = None
 _items: Sequence[Any] = ()
@@ -98,15 +101,19 @@ def map_unordered(
     """(position, task(item)) for every item, as each finishes: a slow item holds no finished
     ones back in memory. Otherwise as `map_ordered`.
 
-    `costly`: the items are slow to make (a rebuild's timeline, archive and exports): a pool
-    pays even for two, and when they are few, each goes out alone, so that the workers
-    share them (in the order given: the slowest first balances them best)."""
-    if costly and len(items) < MIN_ITEMS:
-        chunk = 1
+    `costly`: the items come slowest first, and the first are slow to make (a rebuild's
+    timeline, archive and exports): a pool pays even for two, and the first `ALONE` go out
+    one at a time, so that the workers share them; the rest go in chunks as usual."""
+    spans = _spans(len(items), chunk)
+    if costly:
+        alone = min(ALONE, len(items))
+        spans = [(i, i + 1) for i in range(alone)] + [
+            (i + alone, j + alone) for i, j in _spans(len(items) - alone, chunk)
+        ]
     with _pool(task, items, workers, costly) as pool:
         if pool is None:
             yield from enumerate(task(item) for item in items)
             return
-        for start, results in pool.imap_unordered(_run_from, _spans(len(items), chunk)):
+        for start, results in pool.imap_unordered(_run_from, spans):
             for offset, result in enumerate(results):
                 yield start + offset, result
