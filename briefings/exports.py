@@ -1,4 +1,4 @@
-"""Plan stage helpers (pure): the site as data files — JSON Feed, chronology JSON and iCalendar, robots, headers."""
+"""Plan stage helpers (pure): the site as data files: JSON Feed, chronology JSON and iCalendar (made at render time), robots, headers."""
 
 from __future__ import annotations
 
