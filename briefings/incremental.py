@@ -306,9 +306,8 @@ class Builder:
             contents.append(entry.content if isinstance(content, Kept) else None)  # type: ignore[union-attr]
             # A file kept in place is recorded as it was found, not stated again once the build
             # is over: a hand edit made meanwhile then still shows as one to the next build.
-            verified.append(
-                replace(entry, bodies=read) if isinstance(content, Kept) and writes_in_place else None
-            )  # type: ignore[arg-type]
+            kept_in_place = writes_in_place and isinstance(content, Kept) and entry is not None
+            verified.append(replace(entry, bodies=read) if kept_in_place else None)
             bodies.append(read)
             snapshots.append(name if read and isinstance(item, PlannedPage) else None)  # kept: the old one
             plan.append(content)
