@@ -13,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -85,6 +85,9 @@ class WriteReport:
     # In place, with no file added or removed: the files given new bytes. The output's
     # state is then the old one with these (and their folders) stated again.
     replaced: frozenset[PurePosixPath] | None = None
+    # Files kept in place, as the build found them (mode, size, mtime, ctime, inode): a scan
+    # taken after the build that shows any of them otherwise saw a hand edit made meanwhile.
+    kept: Mapping[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
 
 
 class Builder:
@@ -405,7 +408,12 @@ class Builder:
         replaced = None
         if isinstance(staging, InPlace) and staging.files == existing:
             replaced = frozenset(staging.moves)
-        return WriteReport(count, rewritten, token, writes_in_place, replaced)
+        kept = {
+            str(item.file): (found.mode, found.size, found.mtime_ns, found.ctime_ns, found.inode)
+            for item, found in zip(outputs, verified, strict=True)
+            if found is not None
+        }
+        return WriteReport(count, rewritten, token, writes_in_place, replaced, kept)
 
     def save_loaded(self, whole_site: bool = True) -> None:
         """Keep what this build parsed under .cache/: the build succeeded, so it is worth keeping.

@@ -134,14 +134,12 @@ def _tree(
 
 
 def _stat_line(name: bytes, info: os.stat_result) -> bytes:
-    return b"%s\0%o\0%d\0%d\0%d\0%d" % (
-        name,
-        info.st_mode,
-        info.st_size,
-        info.st_mtime_ns,
-        info.st_ctime_ns,
-        info.st_ino,
-    )
+    return _line(name, (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+
+
+def _line(name: bytes, facts: tuple[int, int, int, int, int]) -> bytes:
+    """An entry's stat line from (mode, size, mtime, ctime, inode)."""
+    return b"%s\0%o\0%d\0%d\0%d\0%d" % (name, *facts)
 
 
 def output_state(output: Path) -> bytes | None:
@@ -180,6 +178,14 @@ class OutputScan:
                 return None
             self.lines[n] = _stat_line(name, info)
         return self.state
+
+    def shows(self, files: Mapping[str, tuple[int, int, int, int, int]]) -> bool:
+        """Every one of these files (by name under the root: mode, size, mtime, ctime, inode)
+        is in the scan as given."""
+        if not files:
+            return True
+        found = set(self.lines)
+        return all(_line(b"/" + os.fsencode(name), facts) in found for name, facts in files.items())
 
 
 def scan_output(output: Path) -> OutputScan | None:

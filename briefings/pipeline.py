@@ -25,9 +25,9 @@ from .inputs import (
     forget,
     input_state,
     output_as_written,
-    output_state,
     recall,
     remember,
+    scan_output,
     unchanged,
 )
 from .load import ReadFiles, read_content_file, read_corpus
@@ -215,7 +215,10 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
         if recorded and written.replaced is not None:
             state = recorded[1].restat(written.replaced)  # a few files replaced: no new scan
         else:
-            state = output_state(options.output)
+            # A kept file that no longer looks as the build found it was edited meanwhile:
+            # nothing is recorded, and the next build checks every file.
+            scan = scan_output(options.output)
+            state = scan.state if scan is not None and scan.shows(written.kept) else None
         if inputs is None or state is None:
             forget(builder.cache_dir, options.output)
         else:

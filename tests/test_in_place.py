@@ -223,9 +223,12 @@ def test_a_build_that_fails_while_workers_render_leaves_nothing_behind(site, rou
         assert not [p for p in tree(site.output) if p.rsplit("/", 1)[-1].startswith(".")]
 
 
-def test_an_output_file_edited_by_hand_during_a_build_is_not_taken_for_the_built_one(desk, tmp_path):
+@pytest.mark.parametrize("change", ["a title", "a new briefing"])
+def test_an_output_file_edited_by_hand_during_a_build_is_not_taken_for_the_built_one(desk, tmp_path, change):
     # The build records a file it kept in place as it found it, not as it is once the build
-    # is over: the next build sees the edit and writes the page again.
+    # is over; a build that adds a file scans the output afterwards, and a kept file that
+    # no longer looks as found makes it record nothing. Either way, the next build sees the
+    # edit and writes the page again.
     victim = desk.output / "about/index.html"
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -233,9 +236,14 @@ def test_an_output_file_edited_by_hand_during_a_build_is_not_taken_for_the_built
             with open(victim, "ab") as file:
                 file.write(b"<!-- edited by hand -->")
 
-    edit(briefing(desk), "title: ", "title: Revised, ")
+    if change == "a title":
+        edit(briefing(desk), "title: ", "title: Revised, ")
+    else:
+        source = briefing(desk)
+        copy = source.with_name("2026-03-07-follow-up.md")
+        copy.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: Follow-up, ", 1))
     assert desk.build(progress=progress).route == "in place"
-    edit(briefing(desk), "title: Revised, ", "title: Revised again, ")
+    edit(briefing(desk), "title: ", "title: Again, ")
     desk.build()
     assert b"edited by hand" not in victim.read_bytes()
     assert files_under(desk.output) == clean_build(desk, tmp_path)
