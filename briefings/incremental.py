@@ -405,9 +405,7 @@ class Builder:
             token = self._remember(
                 manifest_file, output, outputs, keys, contents, bodies, verified, places, sink
             )
-        replaced = None
-        if isinstance(staging, InPlace) and staging.files == existing:
-            replaced = frozenset(staging.moves)
+        replaced = staging.replaced() if isinstance(staging, InPlace) else None
         kept = {
             str(item.file): (found.mode, found.size, found.mtime_ns, found.ctime_ns, found.inode)
             for item, found in zip(outputs, verified, strict=True)

@@ -372,6 +372,11 @@ class InPlace:
         else:
             temp.write_bytes(content)
 
+    def replaced(self) -> frozenset[PurePosixPath] | None:
+        """The files given new bytes, when the new site has exactly the old one's files
+        (none added or removed); None otherwise."""
+        return frozenset(self.moves) if self.files == self.existing else None
+
     def commit(self, remove_others: bool = True) -> None:
         """Rename every new file over its target; delete the files of the old site that
         the new one does not have (`remove_others`), and folders they leave empty."""
