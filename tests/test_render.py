@@ -1,0 +1,59 @@
+"""Fragments a theme shares between pages: rendered once per build, printed as a loop would."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from briefings.config import load_config
+from briefings.plan import PlannedPage
+from briefings.render import make_environment, render_tracked, start_build
+from briefings.urls import Urls
+
+from .conftest import SITE_YAML
+
+
+class Item:
+    def __init__(self, name: str, body_html: str):
+        self.name, self.body_html = name, body_html
+
+
+def environment(tmp_path: Path, rendered: list[str]):
+    (tmp_path / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    config = load_config(tmp_path / "site.yaml")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "_m.html").write_text(
+        "{% macro item(x, mark) %}<li>{{ mark }} {{ x.name }}{{ count(x.name) }}</li>{% endmacro %}\n",
+        encoding="utf-8",
+    )
+    (templates / "loop.html").write_text(
+        '{% import "_m.html" as m %}<ol>\n{% for x in items %}\n{{ shared(m.item, x, "·") }}\n{% endfor %}\n</ol>\n',
+        encoding="utf-8",
+    )
+    (templates / "lines.html").write_text(
+        '{% import "_m.html" as m %}<ol>\n{{ shared_lines(m.item, items, "·") }}</ol>\n', encoding="utf-8"
+    )
+    env = make_environment(templates, config, Urls(config, {}))
+    env.globals["count"] = lambda name: rendered.append(name) or ""
+    return env
+
+
+def page(template: str, items: list[Item]) -> PlannedPage:
+    return PlannedPage(PurePosixPath(f"{template}/index.html"), template, {"items": items})
+
+
+def test_shared_lines_prints_what_the_loop_prints_and_renders_each_item_once(tmp_path):
+    rendered: list[str] = []
+    env = environment(tmp_path, rendered)
+    items = [Item("Caracas <talks>", "<p>a</p>"), Item("Oil & gas", "<p>b</p>")]
+    start_build(env)
+    looped, _ = render_tracked(env, page("loop.html", items))
+    lined, _ = render_tracked(env, page("lines.html", items))
+    assert lined == looped
+    assert lined.decode() == "<ol>\n<li>· Caracas &lt;talks&gt;</li>\n<li>· Oil &amp; gas</li>\n</ol>\n"
+    # Both pages showed both items; each was rendered once.
+    assert rendered == ["Caracas <talks>", "Oil & gas"]
+    assert render_tracked(env, page("lines.html", []))[0] == b"<ol>\n</ol>\n"
+    start_build(env)  # a new build renders them again
+    render_tracked(env, page("lines.html", items))
+    assert len(rendered) == 4
