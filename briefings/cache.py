@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import io
 import os
 import pickle
 import shutil
 import struct
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -244,8 +245,54 @@ def opened(sealed: bytes, key: bytes) -> Any:
 
 
 def _seal(value: Any, key: bytes) -> bytes:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = dumps(value)
     return _MAGIC + key + digest(key, payload) + payload
+
+
+def dumps(value: Any, dispatch: Mapping[type, Callable[[Any], tuple[Any, ...]]] | None = None) -> bytes:
+    """`value` pickled, its frozen values as their class and fields (see `frozen_reducers`);
+    `dispatch` adds reducers of its own."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**frozen_reducers(), **dispatch} if dispatch else frozen_reducers()  # type: ignore[assignment]
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+_REDUCERS: dict[type, Callable[[Any], tuple[Any, ...]]] | None = None
+
+
+def frozen_reducers() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
+    """Pickle reducers for the engine's frozen dataclasses: a value is its class and its
+    fields, and is made again by calling the class. A slotted dataclass's own pickling reads
+    and sets its fields one by one in Python; this is a third faster both ways, and the
+    build pickles every briefing twice (to and from a worker) and every page plan it keeps."""
+    global _REDUCERS
+    if _REDUCERS is None:
+        from . import errors, index, model, plan  # the engine's values; imported when first needed
+
+        table: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+        for module in (model, index, plan, errors):
+            for kind in vars(module).values():
+                if (
+                    isinstance(kind, type)
+                    and kind.__module__ == module.__name__
+                    and dataclasses.is_dataclass(kind)
+                    and kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
+                    and all(f.init for f in dataclasses.fields(kind))
+                ):
+                    table[kind] = _by_fields(kind)
+        _REDUCERS = table
+    return _REDUCERS
+
+
+def _by_fields(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = tuple(f.name for f in dataclasses.fields(kind))
+
+    def reduce(value: Any) -> tuple[Any, ...]:
+        return kind, tuple([getattr(value, name) for name in names])
+
+    return reduce
 
 
 def _unseal(data: bytes, key: bytes) -> Any | None:

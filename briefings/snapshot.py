@@ -9,10 +9,10 @@ always shows the content as it is now.
 
 from __future__ import annotations
 
-import io
 import pickle
 from collections.abc import Callable
 
+from .cache import dumps
 from .model import Briefing, Page, Profile
 from .plan import PlannedPage
 
@@ -39,11 +39,7 @@ _DISPATCH = {kind: _by_name for kind in _CONTENT}
 
 
 def freeze_page(page: PlannedPage) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH  # type: ignore[assignment]
-    pickler.dump(page)
-    return buffer.getvalue()
+    return dumps(page, _DISPATCH)
 
 
 def thaw_page(data: bytes, resolve: Resolve) -> PlannedPage:
