@@ -10,7 +10,9 @@ Briefings builds every page of its own site: briefings, topic and actor pages wi
 feeds, chronology, archive, feeds, sitemap. Also measured for Briefings: a rebuild with
 nothing changed, after one briefing's body was edited (a correction appended), after its
 title was edited, and after one briefing was added. Peak memory is the largest resident
-size of the build process or any of its workers (GNU time).
+size of the build process or any of its workers (GNU time). The floor (`floor.py`) is the
+per-briefing work alone, on the same libraries and cores: read, YAML, Markdown, one small
+template, write; what any clean build of ours costs at least.
 """
 
 from __future__ import annotations
@@ -250,6 +252,12 @@ def main() -> None:
         for path in added:
             path.unlink()
 
+        def clean_floor() -> None:
+            set_aside(work / "floor")  # noqa: B023
+
+        floor = [sys.executable, str(HERE / "floor.py"), str(site / "content"), str(work / "floor")]
+        result["floor"] = median_run(args.runs, clean_floor, floor, work)
+
         def clean_hugo() -> None:
             set_aside(work / "hugo" / "public")  # noqa: B023
 
@@ -270,8 +278,8 @@ def main() -> None:
     print()
     print(f"{os.cpu_count()} cores; medians of {args.runs} runs; clean builds unless said otherwise.")
     print()
-    print("| briefings | Briefings (clean) | Hugo | Pelican | Briefings ÷ Hugo | Pelican ÷ Briefings | nothing changed | one briefing's body edited | one briefing's title edited | one briefing added | peak memory: Briefings / Hugo |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| briefings | Briefings (clean) | Hugo | Pelican | floor | Briefings ÷ Hugo | Pelican ÷ Briefings | Pelican ÷ floor | nothing changed | one briefing's body edited | one briefing's title edited | one briefing added | peak memory: Briefings / Hugo |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         ours_s, ours_m = r["briefings"]
         hugo = f"{r['hugo'][0]:.2f} s" if "hugo" in r else "–"
@@ -279,9 +287,11 @@ def main() -> None:
         hugo_memory = f"{r['hugo'][1] / 1024:.0f} MB" if "hugo" in r else "–"
         pelican = f"{r['pelican'][0]:.2f} s" if "pelican" in r else "–"
         pelican_ratio = f"{r['pelican'][0] / ours_s:.1f}×" if "pelican" in r else "–"
+        floor_s = r["floor"][0]
+        floor_ratio = f"{r['pelican'][0] / floor_s:.1f}×" if "pelican" in r else "–"
         cases = [r[name][0] for name in ("nothing changed", "one changed", "one retitled", "one added")]
         print(
-            f"| {r['size']:,} | {ours_s:.2f} s | {hugo} | {pelican} | {hugo_ratio} | {pelican_ratio} | "
+            f"| {r['size']:,} | {ours_s:.2f} s | {hugo} | {pelican} | {floor_s:.2f} s | {hugo_ratio} | {pelican_ratio} | {floor_ratio} | "
             + " | ".join(f"{s:.2f} s ({s / ours_s:.0%})" for s in cases)
             + f" | {ours_m / 1024:.0f} MB / {hugo_memory} |"
         )
