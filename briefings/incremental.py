@@ -514,6 +514,8 @@ class _SnapshotSink:
         self.previous: BinaryIO | None = None
         with contextlib.suppress(OSError):  # no stored plans yet
             self.previous = open(path, "rb")  # noqa: SIM115 (closed in _close)
+        # Folders made here go again if the build fails: a first build that fails leaves nothing.
+        self.made = [folder for folder in (path.parent.parent, path.parent) if not folder.exists()]
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         self.temp = Path(temp)
@@ -542,6 +544,9 @@ class _SnapshotSink:
     def discard(self) -> None:
         self._close()
         self.temp.unlink(missing_ok=True)
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):  # not empty: something else keeps it
+                folder.rmdir()
 
     def _close(self) -> None:
         self.file.close()

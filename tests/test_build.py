@@ -232,6 +232,8 @@ def test_template_mistakes_name_the_template_and_line(example_copy):
         assert result.returncode == 1
         assert f"templates/briefing.html:{line}: template error:" in result.stderr
         assert words in result.stderr and "Traceback" not in result.stderr
+        # A first build that fails leaves neither an output nor a cache behind.
+        assert not example_copy.output.exists() and not (example_copy.root / ".cache").exists()
 
 
 def test_pasted_control_characters_are_reported_at_their_line(site):
