@@ -65,9 +65,6 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # An environment lives only as long as its templates are unchanged (the builder makes
-        # a new one when they change): no need to state a template's file at every page.
-        auto_reload=False,
     )
     env.filters.update(
         long_date=long_date,
