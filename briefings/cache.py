@@ -60,11 +60,22 @@ def engine_fingerprint() -> bytes:
 
 
 def folder_fingerprint(folder: Path) -> bytes:
-    """Every file under `folder` (names and bytes): a template anywhere in it may be included."""
+    """Every file under `folder` (names and bytes): a template anywhere in it may be included.
+
+    Linked folders are followed, as the template loader follows them (a desk may share
+    partials between sites that way); a link back to a folder already seen is not."""
     parts: list[bytes] = [str(folder.resolve()).encode()]
-    if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for root, folders, names in os.walk(folder, followlinks=True):
+        facts = os.stat(root)
+        if (facts.st_dev, facts.st_ino) in seen:
+            folders[:] = []
+            continue
+        seen.add((facts.st_dev, facts.st_ino))
+        found += [path for path in (Path(root, name) for name in names) if path.is_file()]
+    for path in sorted(found):
+        parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
     return digest(*parts)
 
 
@@ -279,7 +290,10 @@ def frozen_reducers() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
                     and kind.__module__ == module.__name__
                     and dataclasses.is_dataclass(kind)
                     and kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
-                    and all(f.init for f in dataclasses.fields(kind))
+                    # Made again from its fields in order: none may be left out of __init__,
+                    # keyword-only or finished by __post_init__.
+                    and all(f.init and not f.kw_only for f in dataclasses.fields(kind))
+                    and not hasattr(kind, "__post_init__")
                 ):
                     table[kind] = _by_fields(kind)
         _REDUCERS = table

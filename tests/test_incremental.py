@@ -52,6 +52,25 @@ def test_template_change_gives_the_clean_build(example_copy, tmp_path):
     assert built == clean_build(example_copy, tmp_path)
 
 
+def test_a_template_in_a_linked_folder_is_watched_like_the_others(example_copy, tmp_path):
+    # A desk may share partials between sites through a symbolic link in templates/.
+    shutil.copytree(ROOT / "templates", example_copy.root / "templates")
+    shared = tmp_path / "shared-partials"
+    shared.mkdir()
+    (shared / "note.html").write_text("<p>Desk note, first edition.</p>\n", encoding="utf-8")
+    (example_copy.root / "templates/partials").symlink_to(shared, target_is_directory=True)
+    base = example_copy.root / "templates/base.html"
+    text = base.read_text(encoding="utf-8")
+    base.write_text(text.replace("</main>", '{% include "partials/note.html" %}</main>', 1), encoding="utf-8")
+    example_copy.build()
+    assert "first edition" in example_copy.read("index.html")
+    (shared / "note.html").write_text("<p>Desk note, second edition.</p>\n", encoding="utf-8")
+    example_copy.build()
+    built = files_under(example_copy.output)
+    assert "second edition" in built["index.html"].decode()
+    assert built == clean_build(example_copy, tmp_path)
+
+
 def test_deleted_briefing_gives_the_clean_build(example_copy, tmp_path):
     example_copy.build()
     gone = example_copy.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
