@@ -11,7 +11,9 @@ is byte for byte what a clean build writes.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -514,10 +516,9 @@ class _SnapshotSink:
         self.previous: BinaryIO | None = None
         with contextlib.suppress(OSError):  # no stored plans yet
             self.previous = open(path, "rb")  # noqa: SIM115 (closed in _close)
-        # Folders made here go again if the build fails: a first build that fails leaves nothing.
-        self.made = [folder for folder in (path.parent.parent, path.parent) if not folder.exists()]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        # No folder is made before the build has succeeded: a first build that fails leaves
+        # no .cache behind. Until then the plans wait in the system's temp folder.
+        handle, temp = tempfile.mkstemp(dir=path.parent if path.parent.is_dir() else None, prefix=".tmp-")
         self.temp = Path(temp)
         self.file = os.fdopen(handle, "wb")
         self.at = 0
@@ -539,14 +540,23 @@ class _SnapshotSink:
 
     def keep(self) -> None:
         self._close()
-        os.replace(self.temp, self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(self.temp, self.path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            # The system's temp folder is on another disk: copied beside the target first,
+            # so the stored plans are replaced whole.
+            handle, near = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            os.close(handle)
+            shutil.copyfile(self.temp, near)
+            os.replace(near, self.path)
+            self.temp.unlink()
 
     def discard(self) -> None:
         self._close()
         self.temp.unlink(missing_ok=True)
-        for folder in reversed(self.made):
-            with contextlib.suppress(OSError):  # not empty: something else keeps it
-                folder.rmdir()
 
     def _close(self) -> None:
         self.file.close()

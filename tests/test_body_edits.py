@@ -3,10 +3,13 @@ the site is byte for byte what a clean build writes; anything more goes the full
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
 
+import briefings.incremental
 import briefings.output
 import briefings.pipeline
 from briefings.errors import ContentErrors
@@ -182,3 +185,23 @@ def test_a_body_edit_built_by_a_new_process_keeps_the_parsed_files(archive, tmp_
     append(oldest(archive), "\nA second correction.\n")
     assert archive.build().route == "bodies"  # nothing had to be parsed anew
     assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+def test_plans_kept_from_a_temp_folder_on_another_disk(archive, tmp_path, monkeypatch):
+    # A first build keeps its page plans in the system's temp folder until it succeeds (no
+    # .cache is made before); there, that folder may be on another disk than the site.
+    real_replace = os.replace
+
+    def replace(source, target):  # type: ignore[no-untyped-def]
+        source, target = Path(source), Path(target)
+        if source.name.startswith(".tmp-") and source.parent != target.parent:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real_replace(source, target)
+
+    monkeypatch.setattr(briefings.incremental.os, "replace", replace)
+    assert not (archive.root / ".cache").exists()
+    archive.build()
+    append(oldest(archive), "\nA correction: the talks were postponed.\n")
+    assert archive.build().route == "bodies"  # the plans were kept, whole
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
+    assert not [p for p in (archive.root / ".cache").rglob(".tmp-*")]
