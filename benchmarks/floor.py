@@ -40,7 +40,7 @@ def _render(span: tuple[int, int]) -> int:
     template = jinja2.Environment(autoescape=True).from_string(TEMPLATE)
     for path in _files[span[0] : span[1]]:
         _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
-        meta = yaml.load(front, Loader=yaml.CSafeLoader)
+        meta = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         html = template.render(
             title=meta["title"],
             date=meta["date"],

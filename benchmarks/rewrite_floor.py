@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -25,7 +26,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from compare import set_aside  # noqa: E402
+import compare  # noqa: E402
 from generate import generate  # noqa: E402
 
 from briefings import pipeline  # noqa: E402
@@ -57,8 +58,9 @@ def main() -> None:
     site = args.work / str(args.size) / "briefings"
     if not (site / "site.yaml").exists():
         generate(args.size, site)
-    set_aside(site / "_site")
-    set_aside(site / ".cache")
+    compare.TRASH = args.work / ".trash"
+    compare.set_aside(site / "_site")
+    compare.set_aside(site / ".cache")
     os.sync()
     clean = build(site)
     before = files(site / "_site")
@@ -90,6 +92,7 @@ def main() -> None:
     finally:
         target.write_text(original, encoding="utf-8")
         build(site)  # the archive as compare.py made it
+        shutil.rmtree(compare.TRASH, ignore_errors=True)
 
     total = sum(seconds for seconds, *_ in made)
     floor = python_start + total / cores()
