@@ -114,7 +114,8 @@ def chronology_json(site: Site, urls: Urls) -> bytes:
             "date": entry.when.iso(),
             "precision": entry.when.precision,
             "text": entry_text(entry),
-            "text_html": entry.text_html if entry.kind == "event" else None,
+            # Read away from the site, like a feed: its site-relative links made absolute.
+            "text_html": urls.absolute_html(entry.text_html) if entry.kind == "event" else None,
             "actors": _term_refs(entry.actors, urls),
             "topics": _term_refs(entry.topics, urls),
             "briefings": [

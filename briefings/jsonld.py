@@ -51,10 +51,10 @@ def _term(term: Term, urls: Urls) -> dict[str, Any]:
     return {"@type": term_type(term), "name": term.name, "url": urls.absolute(term)}
 
 
-def _citation(source: Source) -> dict[str, Any]:
+def _citation(source: Source, urls: Urls) -> dict[str, Any]:
     data: dict[str, Any] = {"@type": "CreativeWork", "name": source.title or source.outlet}
     if source.url:
-        data["url"] = source.url
+        data["url"] = urls.link(source.url, absolute=True)
     data["publisher"] = {"@type": "Organization", "name": source.outlet}
     if source.date:
         data["datePublished"] = source.date.iso()
@@ -85,7 +85,7 @@ def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, 
     if article.actors:
         data["mentions"] = [_term(t, urls) for t in article.actors]
     if b.sources:
-        data["citation"] = [_citation(s) for s in b.sources]
+        data["citation"] = [_citation(s, urls) for s in b.sources]
     data["isPartOf"] = {"@type": "WebSite", "name": config.title, "url": urls.absolute("home")}
     return data
 

@@ -72,6 +72,7 @@ def make_environment(
         # Rendered Markdown is the only HTML marked safe; its site-root links follow the base path.
         site_html=lambda html: Markup(urls.rebase_html(html)),
         feed_html=urls.absolute_html,  # stays a str: autoescaped into the feed's XML
+        site_link=urls.link,  # a source's link: a site-relative one follows the base path
         structured_data=lambda described: jsonld.structured_data(described, config, urls),
     )
     # JSON-LD in the order it was built, readable (tojson still escapes <, >, & and ').

@@ -89,6 +89,13 @@ class Urls:
     def absolute(self, thing: object) -> str:
         return self.url_for(thing, absolute=True)
 
+    def link(self, url: str, absolute: bool = False) -> str:
+        """A link a writer gave (a source's `url`): a site-relative one (`/about/`) moved
+        under the base path, or made absolute; any other left as written."""
+        if url.startswith("/") and not url.startswith("//"):
+            return (self.config.base_url + url[1:]) if absolute else self.prefix + url
+        return url
+
     def rebase_html(self, html: str) -> str:
         """Site-root links written in Markdown (`/about/`) moved under the base path (`/desk/about/`).
 

@@ -136,3 +136,32 @@ def test_the_link_check_does_catch_a_broken_link(tmp_path):
     assert any("no file for /topics/diplomacy/" in p for p in problems)
     assert any("no file for /assets/style." in p for p in problems)
     assert any("no id 'e-2026-01-03" in p for p in problems)
+
+
+def test_links_a_writer_gives_from_the_site_root_follow_a_sub_path(site):
+    # A source or an event may point at one of the desk's own pages, written from the root.
+    site.write("pages/about.md", "---\ntitle: About\n---\nAbout the desk.\n")
+    site.briefing(
+        "2026-01-05-a",
+        """
+        title: A
+        date: 2026-01-05
+        topics: [Oil]
+        sources:
+          - {outlet: The desk, title: About us, url: /about/}
+        events:
+          - date: 2026-01-04
+            text: The desk explains its [method](/about/).
+        """,
+        "See [about](/about/).\n",
+    )
+    site.build(base_url="https://example.org/desk/")
+    problems, _ = broken_links(site.output, "https://example.org/desk/")
+    assert problems == []
+    page = parse_page(site.output / "briefings/a/index.html")
+    assert ("a", "/desk/about/") in page.links
+    (article,) = [d for d in page.json_ld if d.get("@type") == "NewsArticle"]
+    assert article["citation"][0]["url"] == "https://example.org/desk/about/"
+    chronology = json.loads((site.output / "chronology.json").read_text(encoding="utf-8"))
+    (event,) = [e for e in chronology["entries"] if e["kind"] == "event"]
+    assert 'href="https://example.org/desk/about/"' in event["text_html"]
