@@ -157,11 +157,18 @@ def build_site(
         )
         for b in reversed(oldest_first)
     )
+
+    def actors_touched(article: Article) -> tuple[Term, ...]:
+        # Those of its front matter, and those its own events name: an actor's page lists
+        # every briefing that reports something it did.
+        named = (n for event in article.briefing.events for n in event.actors)
+        return _unique([*article.actors, *(actors.term_for(n) for n in named)])
+
     return Site(
         config=config,
         articles=articles,
         topics=_term_indexes(topics, articles, entries, lambda a: a.topics, lambda e: e.topics),
-        actors=_term_indexes(actors, articles, entries, lambda a: a.actors, lambda e: e.actors),
+        actors=_term_indexes(actors, articles, entries, actors_touched, lambda e: e.actors),
         chronology=group_by_month(entries, lambda e: e.when),
         archive=group_by_month(articles, lambda a: a.briefing.day),
         pages=corpus.pages,

@@ -89,6 +89,12 @@ def test_event_actors_belong_to_the_actor_chronology_as_well_as_the_briefing_act
     site.build()
     for actor in ("cilia-flores", "doug-burgum"):
         assert "Pleas entered." in site.read(f"actors/{actor}/index.html")
+    # The briefing reporting what she did is hers too: listed on her page and in her feed.
+    page = site.read("actors/cilia-flores/index.html")
+    assert '<h3><a href="/briefings/a/">Report</a></h3>' in page
+    assert "No published briefing yet" not in page
+    assert "<title>Report</title>" in site.read("actors/cilia-flores/feed.xml")
+    assert "1 briefing<" in site.read("actors/index.html").split("Cilia Flores")[1]
 
 
 def test_drafts_and_future_briefings_are_left_out_of_everything(site):
