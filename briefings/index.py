@@ -219,30 +219,35 @@ def _resolve_terms(
     errors: list[ContentError],
     warnings: list[ContentError],
 ) -> _Terms:
-    by_key: dict[Slug, Slug] = {}
-    owner: dict[Slug, Profile] = {}
+    # A profile's own file name comes first: a name or alias that slugifies to another
+    # profile's is the one reported, at its own line, once.
+    by_key: dict[Slug, Slug] = {profile.slug: profile.slug for profile in profiles}
+    owner: dict[Slug, Profile] = {profile.slug: profile for profile in profiles}
     for profile in profiles:
-        for spelling in (profile.slug, profile.name, *profile.aliases):
+        reported: set[Slug] = set()
+        for field, spelling in (("name", profile.name), *(("aliases", alias) for alias in profile.aliases)):
             key = slugify(spelling)
             if not key:
-                line = profile.lines.get("aliases" if spelling != profile.name else "name")
                 errors.append(
                     ContentError(
                         profile.path,
-                        line,
+                        profile.lines.get(field),
                         f"{spelling!r} leaves no letters or digits for a page address",
                     )
                 )
                 continue
             other = owner.get(key)
             if other is not None and other.slug != profile.slug:
-                errors.append(
-                    ContentError(
-                        profile.path,
-                        profile.lines.get("aliases", profile.lines.get("name")),
-                        f"{spelling!r} also names the {kind} in {other.path}; a name may belong to one profile only",
+                if key not in reported:
+                    reported.add(key)
+                    errors.append(
+                        ContentError(
+                            profile.path,
+                            profile.lines.get(field),
+                            f"{spelling!r} also names the {kind} in {other.path}; "
+                            "a name may belong to one profile only",
+                        )
                     )
-                )
                 continue
             owner[key] = profile
             by_key[key] = profile.slug
