@@ -30,6 +30,10 @@ _HUMAN_FORMATS = (
     "%Y.%m.%d",
 )
 _SAFE_URL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+|/[^\s]*)$", re.IGNORECASE)
+# What a link cannot hold as written (an address pasted with its quotes, a stray space): the
+# HTML is still safe, escaped, but browsers and validators read it as a broken link.
+_NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
+_CHARACTER_NAMES = {" ": "a space", "\t": "a tab", "\n": "a line break"}
 
 _TYPE_NAMES: tuple[tuple[type, str], ...] = (
     (bool, "true/false"),
@@ -234,6 +238,18 @@ class FieldReader:
     def url(self, key: str) -> str | None:
         value = self.text(key)
         if value is None:
+            return None
+        stray = _NOT_IN_URL.search(value)
+        # An address of the right kind, but for a character it cannot hold as written.
+        if stray and _SAFE_URL.match(value.split()[0]) and not value.startswith("//"):
+            character = stray.group()[0]
+            named = _CHARACTER_NAMES.get(character, repr(character))
+            problem = (
+                "has a % that begins no %XX code"
+                if character == "%"
+                else f"has {named} in it, which a link cannot hold"
+            )
+            self.error(key, f"{self.name(key)}: {value!r} {problem}; write it as %{ord(character):02X}")
             return None
         if not _SAFE_URL.match(value) or value.startswith("//"):
             self.error(
