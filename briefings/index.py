@@ -115,8 +115,15 @@ def build_site(
     now: datetime,
     include_drafts: bool = False,
     include_future: bool = False,
+    errors: list[ContentError] | None = None,
 ) -> Site:
-    """Resolve and index the corpus; `now` decides what is still scheduled."""
+    """Resolve and index the corpus; `now` decides what is still scheduled.
+
+    Errors are raised, all at once; or, given `errors`, added to it, and the site is indexed
+    from what is sound (of briefings sharing a slug, the first), so that planning can find
+    its own errors in the same run."""
+    raise_errors = errors is None
+    errors = [] if errors is None else errors
     drafts = [b for b in corpus.briefings if b.draft and not include_drafts]
     future = [
         b
@@ -125,13 +132,12 @@ def build_site(
     ]
     left_out = {b.path for b in drafts} | {b.path for b in future}
     published = [b for b in corpus.briefings if b.path not in left_out]
-    errors: list[ContentError] = []
     warnings: list[ContentError] = []
-    _check_duplicate_slugs(published, errors)
+    published = _without_duplicate_slugs(published, errors)
     topics = _resolve_terms("topic", corpus.topics, _uses(published, "topics"), errors, warnings)
     actors = _resolve_terms("actor", corpus.actors, _uses(published, "actors"), errors, warnings)
     _check_reporting(published, warnings)
-    if errors:
+    if errors and raise_errors:
         raise ContentErrors(errors, warnings)
 
     oldest_first = sorted(published, key=lambda b: (b.date, b.slug))
@@ -313,7 +319,8 @@ def _check_reporting(briefings: Sequence[Briefing], warnings: list[ContentError]
                 )
 
 
-def _check_duplicate_slugs(briefings: Sequence[Briefing], errors: list[ContentError]) -> None:
+def _without_duplicate_slugs(briefings: Sequence[Briefing], errors: list[ContentError]) -> list[Briefing]:
+    """The briefings, each slug's first only; an error for every other."""
     first: dict[Slug, Briefing] = {}
     for briefing in briefings:
         other = first.setdefault(briefing.slug, briefing)
@@ -325,6 +332,7 @@ def _check_duplicate_slugs(briefings: Sequence[Briefing], errors: list[ContentEr
                     f"slug {briefing.slug!r} is already used by {other.path}; give one of them 'slug: …'",
                 )
             )
+    return list(first.values())
 
 
 # -- chronology ------------------------------------------------------------

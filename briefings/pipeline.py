@@ -122,25 +122,25 @@ def prepare(
     corpus, load_errors = read_corpus(options.content, config, read_files)
     now = options.now or datetime.now(UTC)
     progress("Indexing", 0, 0)
-    try:
-        site = build_site(
-            corpus,
-            config,
-            now,
-            include_drafts=options.drafts,
-            include_future=options.future,
-        )
-    except ContentErrors as exc:
-        raise ContentErrors([*load_errors, *exc.errors], exc.warnings) from None
+    index_errors: list[ContentError] = []
+    site = build_site(
+        corpus,
+        config,
+        now,
+        include_drafts=options.drafts,
+        include_future=options.future,
+        errors=index_errors,
+    )
+    errors = [*load_errors, *index_errors]
     templates, urls = setup.templates, setup.urls
     progress("Planning", 0, 0)
     try:
         outputs = plan_pages(site, urls, setup.assets, noindex=options.noindex)
     except ContentErrors as exc:
-        raise ContentErrors([*load_errors, *exc.errors], site.warnings) from None
+        raise ContentErrors([*errors, *exc.errors], site.warnings) from None
     promoted = [as_error(w) for w in site.warnings] if options.strict else []
-    if load_errors or promoted:
-        raise ContentErrors([*load_errors, *promoted], () if options.strict else site.warnings)
+    if errors or promoted:
+        raise ContentErrors([*errors, *promoted], () if options.strict else site.warnings)
     return config, site, urls, outputs, templates
 
 

@@ -140,11 +140,11 @@ def test_writer_mistake(name, tmp_path):
 def test_one_run_reports_every_mistake_in_the_site(tmp_path):
     """All the cases at once give the union of their messages: no stage hides another's errors.
 
-    Two pages on one path, or a file where a folder goes, are found when planning, which
-    needs briefings with unique slugs, so those cases are left out here.
+    Two pages on one path, or a file where a folder goes, are found when planning, in the
+    same run as two briefings on one slug (the first of them is planned).
     """
     site = make_site(tmp_path)
-    names = [n for n in case_names() if n not in ("two-pages-one-url", "file-where-a-folder-goes")]
+    names = case_names()
     for name in names:
         install(name, site)
     with pytest.raises(ContentErrors) as caught:
