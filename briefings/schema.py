@@ -33,7 +33,6 @@ _SAFE_URL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+|/[^\s]*)$", re.IGNORE
 # What a link cannot hold as written (an address pasted with its quotes, a stray space): the
 # HTML is still safe, escaped, but browsers and validators read it as a broken link.
 _NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
-_CHARACTER_NAMES = {" ": "a space", "\t": "a tab", "\n": "a line break"}
 
 _TYPE_NAMES: tuple[tuple[type, str], ...] = (
     (bool, "true/false"),
@@ -243,7 +242,7 @@ class FieldReader:
         # An address of the right kind, but for a character it cannot hold as written.
         if stray and _SAFE_URL.match(value.split()[0]) and not value.startswith("//"):
             character = stray.group()[0]
-            named = _CHARACTER_NAMES.get(character, repr(character))
+            named = "a space" if character == " " else repr(character)  # tabs and breaks read as spaces
             problem = (
                 "has a % that begins no %XX code"
                 if character == "%"
