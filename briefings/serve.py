@@ -119,30 +119,47 @@ def poll(
         interval = max(POLL_SECONDS, 2 * (time.perf_counter() - begun))
         if current == seen:
             continue
-        touched = sorted(p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p))
-        # Wait until the changed files are still, so a burst of saves gives one rebuild; files
-        # changed meanwhile elsewhere are found by the next poll (and built with the rest).
-        while not wait(QUIET_SECONDS):
-            settled = {p: _stat(p) for p in touched}
-            if all(settled[p] == current.get(p) for p in touched):
-                break
-            for p, found in settled.items():
-                if found is None:
-                    current.pop(p, None)
-                else:
-                    current[p] = found
-        else:
+        # A burst of saves (an editor writing several files, `git checkout`) gives one
+        # rebuild: what changed is reported once nothing has changed for a moment.
+        settled = _settled(watched, current, folders, wait, notices)
+        if settled is None:
             return
-        changed(touched)
+        current, folders = settled
+        changed(sorted(p for p in current.keys() | seen.keys() if current.get(p) != seen.get(p)))
         seen = current
 
 
-def _stat(path: str) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
+def _settled(
+    watched: tuple[Path, ...],
+    current: Snapshot,
+    folders: set[str],
+    wait: Callable[[float], bool],
+    notices: Notices | None,
+) -> tuple[Snapshot, set[str]] | None:
+    """The files, and their folders, once none has changed for QUIET_SECONDS (None: told to
+    stop meanwhile). The first file of a burst is often seen before the others are written;
+    waiting only for the files already seen to be still reported the rest as a second burst."""
+    while True:
+        if notices is not None:
+            # No notice since `current` was read: nothing has changed, no need to read again.
+            moved = False
+            while notices.wait(QUIET_SECONDS):
+                moved = True
+                if wait(0):
+                    return None
+            if wait(0):
+                return None
+            if not moved:
+                return current, folders
+        elif wait(QUIET_SECONDS):
+            return None
+        folders = set()
+        newer = snapshot(watched, folders)
+        if newer == current:
+            return current, folders
+        current = newer
+        if notices is not None:
+            notices.watch(folders)
 
 
 class Notices:
@@ -265,8 +282,10 @@ class Preview:
         with self.state.lock:
             self.changes += 1
             burst = self.changes
+        # One file saved: its page is shown ahead of the build. A burst (several files, a
+        # branch switched) reloads the browsers once, after the build that reads it all.
         try:
-            quick = quick_pages(self.options, [Path(p) for p in changed])
+            quick = quick_pages(self.options, [Path(p) for p in changed]) if len(changed) == 1 else {}
         except (OSError, ContentErrors):
             quick = {}
         touched = {os.path.abspath(p) for p in changed}

@@ -60,3 +60,21 @@ def test_nothing_is_shown_ahead_for_a_new_file_or_another_kind_of_file(example_c
     assert quick_pages(options(example_copy), [new]) == {}
     profile = next((example_copy.content / "actors").glob("*.md"))
     assert quick_pages(options(example_copy), [profile]) == {}
+
+
+def test_a_burst_of_saves_shows_nothing_ahead_of_its_build(example_copy):
+    # Several files saved at once (a branch switched): the browsers reload once, after the
+    # build that reads them all, not first for one page and then again.
+    from briefings.serve import Preview
+
+    build(options(example_copy))
+    saved = edit(example_copy, "title: ", "title: Edited — ")
+    other = example_copy.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    reloads: list[None] = []
+    preview.on_change = lambda: reloads.append(None)
+    preview.saved([str(saved), str(other)])
+    assert preview.ahead == {} and reloads == [] and preview.wanted.is_set()
+    preview.saved([str(saved)])  # one file: its page is shown at once
+    assert len(preview.ahead) == 1 and reloads == [None]

@@ -109,3 +109,24 @@ def test_saves_are_reported_also_in_folders_made_while_watching(content, monkeyp
         assert watcher.reported(again, within=1.0)  # told at once, not at the safety poll
     finally:
         watcher.close()
+
+
+@pytest.mark.parametrize("with_notices", [True, False], ids=["notices", "polling"])
+def test_a_burst_of_saves_is_reported_once_whole(content, monkeypatch, with_notices):
+    # An editor writing several files, or a branch switched: the first file is seen before
+    # the others are written, and the whole burst must still be one report (one rebuild).
+    notices = Notices.available() if with_notices else None
+    if with_notices and notices is None:
+        pytest.skip("needs Linux's change notices")
+    watcher = Watcher((content,), notices, monkeypatch)
+    try:
+        files = [content / f"briefings/burst-{n}.md" for n in range(10)]
+        for path in files:
+            path.write_text("saved", encoding="utf-8")
+            time.sleep(0.006)
+        assert watcher.reported(files[-1])
+        time.sleep(0.5)  # anything reported late would be a second rebuild
+        assert len(watcher.reports) == 1
+        assert set(watcher.reports[0]) == {str(path) for path in files}
+    finally:
+        watcher.close()
