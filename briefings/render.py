@@ -169,8 +169,16 @@ def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:
             [ContentError(Path(page.template), None, "a template is not UTF-8 text; save it as UTF-8")]
         ) from None
     except jinja2.TemplateNotFound as exc:
+        # At the include, import or extends that names it, when a template does.
+        where = _template_frame(exc)
         raise ContentErrors(
-            [ContentError(Path(page.template), None, f"template not found: {exc.name}")]
+            [
+                ContentError(
+                    Path(where[0]) if where else Path(page.template),
+                    where[1] if where else None,
+                    f"template not found: {exc.name}",
+                )
+            ]
         ) from None
     except Exception as exc:  # a runtime error inside a template, reported at its line
         where = _template_frame(exc)

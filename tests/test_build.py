@@ -236,6 +236,19 @@ def test_template_mistakes_name_the_template_and_line(example_copy):
         assert not example_copy.output.exists() and not (example_copy.root / ".cache").exists()
 
 
+def test_a_missing_template_is_reported_where_it_is_named(example_copy):
+    import shutil
+
+    shutil.copytree(ROOT / "templates", example_copy.root / "templates")
+    base = example_copy.root / "templates/base.html"
+    lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(2, '{% include "partials/masthead.html" %}\n')
+    base.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("build", cwd=example_copy.root)
+    assert result.returncode == 1
+    assert "templates/base.html:3: template not found: partials/masthead.html" in result.stderr
+
+
 def test_pasted_control_characters_are_reported_at_their_line(site):
     site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", "Fine line.\n\nPasted\x0ctext.\n")
     with pytest.raises(ContentErrors) as caught:
