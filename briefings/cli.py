@@ -426,4 +426,7 @@ def new_command(
         message = str(exc) if exc.filename is None else f"{exc.filename} already exists; not overwriting it"
         click.echo(click.style(message, fg="red"), err=True)
         sys.exit(1)
+    except OSError as exc:  # a read-only folder, a full disk: said in one line
+        click.echo(click.style(f"{exc.filename or content}: {exc.strerror or exc}", fg="red"), err=True)
+        sys.exit(1)
     click.echo(path)

@@ -36,6 +36,13 @@ TOPIC_FIELDS = ("name", "aliases")
 PAGE_FIELDS = ("title", "summary", "slug")
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+
+def undated_name(path: Path) -> str:
+    """A briefing's file name without its date: what its slug is made of, unless it sets one."""
+    return _DATE_PREFIX.sub("", path.stem)
+
+
 # Editors and systems leave these beside content; they are never published.
 _IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
 # Names that would be a different path, or no path, on another system or server.
@@ -262,7 +269,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
                     key,
                     f"{key}: {name!r} leaves no letters or digits to make a page address from; spell the name out",
                 )
-    slug = _slug_field(fields, _DATE_PREFIX.sub("", document.path.stem))
+    slug = _slug_field(fields, undated_name(document.path))
     sources = tuple(
         _read_source(document, item, line, n, mistakes)
         for n, (item, line) in enumerate(fields.maps("sources"), 1)

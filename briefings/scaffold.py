@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .frontmatter import parse_document
-from .load import read_profile
+from .load import read_profile, undated_name
 from .model import Profile
 from .slugs import normalize_name, slugify
+
+_SLUG_LINE = re.compile(r"""^slug:[ \t]*["']?([a-z0-9-]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
 
 
 def known_profiles(content: Path, section: str, config: SiteConfig) -> list[Profile]:
@@ -34,6 +38,34 @@ def canonical(names: tuple[str, ...], profiles: list[Profile]) -> list[str]:
     return list(dict.fromkeys(by_key.get(slugify(n), normalize_name(n)) for n in names))
 
 
+# A file name stays well under the 255 bytes most disks allow, with room for a suffix.
+SLUG_LIMIT = 80
+
+
+def _short(slug: str, room: int = 0) -> str:
+    """The slug cut at a hyphen to fit SLUG_LIMIT less `room`."""
+    limit = SLUG_LIMIT - room
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
+
+
+def taken_slugs(content: Path) -> set[str]:
+    """The slugs of the briefings already written: from a `slug:` line of the front matter,
+    else from the file name, as the load stage has them."""
+    taken = set()
+    for path in (content / "briefings").rglob("*.md"):
+        slug = slugify(undated_name(path))
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
+            written = _SLUG_LINE.search(head)
+            if written:
+                slug = written.group(1)
+        taken.add(slug)
+    return taken
+
+
 def _yaml_list(names: list[str]) -> str:
     # JSON strings are valid YAML and quote whatever needs quoting (colons, NO, #).
     return "[" + ", ".join(json.dumps(n, ensure_ascii=False) for n in names) + "]"
@@ -47,13 +79,22 @@ def new_briefing(
     actors: tuple[str, ...],
     when: datetime,
 ) -> Path:
-    slug = slugify(title)
+    slug = _short(slugify(title))
     if not slug:
         raise ContentErrors(
             [ContentError(Path(title), None, "the title leaves no letters or digits for a file name")]
         )
     local = when.astimezone(config.zone).replace(microsecond=0)
-    path = content / "briefings" / f"{local.date().isoformat()}-{slug}.md"
+    day = local.date().isoformat()
+    path = content / "briefings" / f"{day}-{slug}.md"
+    if not path.exists():
+        # Another day's briefing with this title (a weekly roundup): a slug of its own.
+        taken = taken_slugs(content)
+        number = 2
+        while slug in taken:
+            slug = f"{_short(slugify(title), len(str(number)) + 1)}-{number}"
+            number += 1
+        path = content / "briefings" / f"{day}-{slug}.md"
     topic_names = canonical(topics, known_profiles(content, "topics", config)) or ["Topic"]
     actor_names = canonical(actors, known_profiles(content, "actors", config))
     text = f"""---
@@ -82,7 +123,7 @@ def new_profile(content: Path, config: SiteConfig, section: str, name: str) -> P
     existing = canonical((name,), profiles)[0]
     if existing != normalize_name(name):
         raise FileExistsError(f"{name!r} already has a profile, as {existing!r}")
-    slug = slugify(name)
+    slug = _short(slugify(name))
     if not slug:
         raise ContentErrors(
             [ContentError(Path(name), None, "the name leaves no letters or digits for a file name")]

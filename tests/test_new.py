@@ -59,6 +59,32 @@ def test_new_refuses_to_overwrite(example_copy):
     assert "My words." in path.read_text()
 
 
+def test_a_title_another_day_already_has_gets_a_slug_of_its_own(example_copy):
+    # A weekly roundup keeps its title: each new one must still build beside the others.
+    first = new(example_copy, "Weekly roundup", "--topic", "Diplomacy", "--date", "2026-03-02")
+    second = new(example_copy, "Weekly roundup", "--topic", "Diplomacy", "--date", "2026-03-09")
+    third = new(example_copy, "US forces seize Maduro in Caracas", "--date", "2026-03-10")
+    assert first.stdout.strip().endswith("2026-03-02-weekly-roundup.md")
+    assert second.stdout.strip().endswith("2026-03-09-weekly-roundup-2.md")
+    assert third.stdout.strip().endswith("2026-03-10-us-forces-seize-maduro-in-caracas-2.md")
+    for result in (first, second, third):
+        path = example_copy.root / result.stdout.strip()
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("draft: true", "draft: false"), encoding="utf-8"
+        )
+    example_copy.build()
+    assert "Weekly roundup" in example_copy.read("briefings/weekly-roundup-2/index.html")
+
+
+def test_a_very_long_title_gives_a_file_name_a_disk_takes(example_copy):
+    title = "A long headline " * 20
+    result = new(example_copy, title, "--date", "2026-03-09")
+    assert result.returncode == 0, result.stderr
+    path = example_copy.root / result.stdout.strip()
+    assert len(path.name) < 100 and path.name.startswith("2026-03-09-a-long-headline-")
+    assert f'title: "{title.strip()}"' in path.read_text(encoding="utf-8")
+
+
 def test_new_actor_and_topic_profiles(example_copy):
     made = new(example_copy, "actor", "María Corina Machado")
     assert made.returncode == 0, made.stderr
