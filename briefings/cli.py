@@ -322,7 +322,7 @@ def serve_command(
     up and the page shows the errors until you fix them. Ctrl-C stops.
     """
     from .pipeline import BuildOptions
-    from .serve import CannotListen, preview_options, serve
+    from .serve import CannotListen, every_interface, preview_options, serve
 
     options = preview_options(BuildOptions(content=content, output=output), drafts=not no_drafts)
     # The site's own templates/ too, even before it exists: creating it switches themes.
@@ -336,7 +336,7 @@ def serve_command(
             )
         )
     )
-    if host in ("0.0.0.0", "::"):
+    if every_interface(host):
         click.echo(
             click.style(
                 f"Warning: listening on {host}: anyone on your network can read the drafts.", fg="yellow"

@@ -20,6 +20,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import sys
 import threading
 import time
@@ -406,6 +407,28 @@ class Preview:
 # -- HTTP ------------------------------------------------------------------
 
 
+def every_interface(host: str) -> bool:
+    """Listening on `host` listens on every network interface: 0.0.0.0 or ::, however
+    written (0, 0.0.0.00, ::0, or nothing at all)."""
+    try:
+        found = socket.getaddrinfo(host or None, 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        return False
+    return any(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_unspecified for info in found)
+
+
+def preview_url(host: str, sockets: list[socket.socket]) -> str:
+    """Where a browser on this machine finds the preview."""
+    port = sockets[0].getsockname()[1]  # port 0 → the one the system gave
+    if every_interface(host):
+        # A loopback address the server listens on: IPv4's if it has one (:: is IPv6 only).
+        host = "127.0.0.1" if any(s.family == socket.AF_INET for s in sockets) else "::1"
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).version == 6:
+            host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
 def host_allowed(host_header: str, bound: str) -> bool:
     """Only the bound host and loopback names: a DNS-rebinding page cannot read drafts."""
     host = host_header.strip().lower()
@@ -415,7 +438,7 @@ def host_allowed(host_header: str, bound: str) -> bool:
         host = host.split(":", 1)[0]
     if host in LOOPBACK_NAMES or host == bound.lower():
         return True
-    if bound in ("0.0.0.0", "::"):
+    if every_interface(bound):
         # Bound to every interface: any address literal is fine, names are not.
         try:
             ipaddress.ip_address(host)
@@ -541,7 +564,7 @@ def serve(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port"
         ) from None
     actual_port = sockets[0].getsockname()[1]  # port 0 → the one the system gave
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{actual_port}/"
+    url = preview_url(host, sockets)
     options = replace(options, base_url=url)
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     # The build thread computes for seconds on a large site; every step of serving a page

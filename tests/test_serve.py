@@ -7,15 +7,18 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
+from tornado.netutil import bind_sockets
 
-from briefings.serve import host_allowed
+from briefings.serve import every_interface, host_allowed, preview_url
 
 from .conftest import ROOT
 
@@ -181,6 +184,42 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_temp_folder(preview):
 )
 def test_host_check(host, bound, allowed):
     assert host_allowed(host, bound) is allowed
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "0", "0.0.0.00", "", "::", "::0", "0:0::0"])
+def test_every_way_of_writing_every_interface_is_known_as_such(host):
+    # Each of these listens on the whole network: the preview warns that drafts are visible.
+    assert every_interface(host)
+    assert host_allowed("192.168.1.20:8000", host)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost"])
+def test_loopback_hosts_are_not_every_interface(host):
+    assert not every_interface(host)
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:{}/"),
+        ("::1", "http://[::1]:{}/"),
+        ("::", "http://[::1]:{}/"),
+        ("0", "http://127.0.0.1:{}/"),
+        ("localhost", "http://localhost:{}/"),
+    ],
+)
+def test_the_address_printed_is_one_a_browser_here_can_open(host, url):
+    sockets = bind_sockets(0, address=host)
+    try:
+        printed = preview_url(host, sockets)
+        port = sockets[0].getsockname()[1]
+        assert printed == url.format(port)
+        # The server listens there: a connection to the printed address is accepted.
+        where = urllib.parse.urlsplit(printed).hostname
+        socket.create_connection((where, port), timeout=5).close()
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def test_a_port_in_use_is_one_clear_line(preview):
