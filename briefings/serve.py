@@ -465,6 +465,8 @@ def make_app(preview: Preview, host: str) -> web.Application:
 
     class SiteFiles(Guard, web.StaticFileHandler):
         async def get(self, path: str, include_body: bool = True) -> None:
+            if "\x00" in path:  # no file has such a name; the file system would raise
+                raise web.HTTPError(404)
             ahead = preview.page_ahead(path + "index.html" if not path or path.endswith("/") else path)
             if ahead is None:
                 await super().get(path, include_body)

@@ -162,6 +162,14 @@ def test_foreign_host_header_is_refused(preview):
         assert ok.status == 200
 
 
+def test_a_path_no_file_can_have_is_not_found_not_a_crash(preview):
+    _, url, _ = preview
+    for path in ("index.html%00", "%00/../index.html", "briefings/%00"):
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(url + path, timeout=10)
+        assert missing.value.code in (403, 404), path
+
+
 def test_ctrl_c_stops_cleanly_and_leaves_no_temp_folder(preview):
     site, _, process = preview
     process.send_signal(signal.SIGINT)
