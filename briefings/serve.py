@@ -284,9 +284,13 @@ class Preview:
             self.changes += 1
             burst = self.changes
         # One file saved: its page is shown ahead of the build. A burst (several files, a
-        # branch switched) reloads the browsers once, after the build that reads it all.
+        # branch switched) reloads the browsers once, after the build that reads it all;
+        # while the site has errors, the last good site is shown until they are fixed.
+        with self.state.lock:
+            broken = bool(self.state.errors)
         try:
-            quick = quick_pages(self.options, [Path(p) for p in changed]) if len(changed) == 1 else {}
+            ahead = len(changed) == 1 and not broken
+            quick = quick_pages(self.options, [Path(p) for p in changed]) if ahead else {}
         except (OSError, ContentErrors):
             quick = {}
         touched = {os.path.abspath(p) for p in changed}

@@ -78,3 +78,16 @@ def test_a_burst_of_saves_shows_nothing_ahead_of_its_build(example_copy):
     assert preview.ahead == {} and reloads == [] and preview.wanted.is_set()
     preview.saved([str(saved)])  # one file: its page is shown at once
     assert len(preview.ahead) == 1 and reloads == [None]
+
+
+def test_nothing_is_shown_ahead_while_the_site_has_errors(example_copy):
+    # Another file is broken: the preview shows the last good site until it is fixed, not a
+    # page that no good build has.
+    from briefings.serve import Preview
+
+    build(options(example_copy))
+    saved = edit(example_copy, "title: ", "title: Edited — ")
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    preview.state.errors = ["content/briefings/other.md:2: date: 'yesterday' is not a date"]
+    preview.saved([str(saved)])
+    assert preview.ahead == {} and preview.wanted.is_set()
