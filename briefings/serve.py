@@ -265,6 +265,7 @@ class Preview:
         self.thread = threading.Thread(target=self._watch, name="briefings-watch", daemon=True)
         self.builder = threading.Thread(target=self._build_when_wanted, name="briefings-build", daemon=True)
         self.wanted = threading.Event()  # files changed since the last build started
+        self.building = threading.Event()  # a build is under way
         self.changes = 0  # numbers the bursts of saves seen so far
         # Pages shown ahead of the build that will write them: output file → (burst, source, bytes).
         self.ahead: dict[str, tuple[int, str, bytes]] = {}
@@ -328,6 +329,7 @@ class Preview:
         started = time.perf_counter()
         result: BuildReport | None = None
         problems: tuple[ContentError, ...] = ()
+        self.building.set()
         try:
             result = build(self.options)
             problems = result.warnings
@@ -340,6 +342,8 @@ class Preview:
             problems = (
                 ContentError(self.options.content, None, f"the build crashed: {type(exc).__name__}: {exc}"),
             )
+        finally:
+            self.building.clear()
         seconds = time.perf_counter() - started
         if quiet and (result is None or result.files_rewritten == 0):
             return  # nothing came due (or it fails as before): no reload, no repeated errors
@@ -396,6 +400,9 @@ class Preview:
     def close(self) -> None:
         """Stop watching; wait for a build in progress so no temp folder is left behind."""
         self.stop.set()
+        if self.building.is_set():
+            # On a large site that is seconds: say why nothing seems to happen.
+            print("Stopping once the build under way is done…", file=sys.stderr, flush=True)
         if self.poller is not None:
             os.kill(self.poller, signal.SIGTERM)
             os.waitpid(self.poller, 0)

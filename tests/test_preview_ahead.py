@@ -91,3 +91,14 @@ def test_nothing_is_shown_ahead_while_the_site_has_errors(example_copy):
     preview.state.errors = ["content/briefings/other.md:2: date: 'yesterday' is not a date"]
     preview.saved([str(saved)])
     assert preview.ahead == {} and preview.wanted.is_set()
+
+
+def test_stopping_during_a_build_says_it_waits_for_it(example_copy, capsys):
+    from briefings.serve import Preview
+
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    preview.close()
+    assert "Stopping" not in capsys.readouterr().err  # idle: it just stops
+    preview.building.set()  # as during a build on a large site, which close() waits for
+    preview.close()
+    assert "Stopping once the build under way is done" in capsys.readouterr().err
