@@ -395,3 +395,17 @@ def test_a_date_is_shown_as_precise_as_it_was_written(site):
     assert 'Published <time datetime="2026-03-05T14:30:00-05:00">March 5, 2026</time>' in hour
     # feeds need a full date-time: a day is its start in the site's timezone
     assert "<published>2026-03-05T00:00:00" in site.read("feed.xml")
+
+
+def test_previews_mark_drafts_and_scheduled_briefings_in_every_list(site):
+    site.briefing("2026-03-05-done", "title: Done\ndate: 2026-03-05\ntopics: [Oil]")
+    site.briefing("2026-03-06-wip", "title: Work in progress\ndate: 2026-03-06\ntopics: [Oil]\ndraft: true")
+    site.briefing("2026-12-01-later", "title: Later\ndate: 2026-12-01\ntopics: [Oil]")
+    site.build(drafts=True, future=True)  # as `serve` builds
+    for page in ("index.html", "topics/oil/index.html", "archive/index.html"):
+        html = site.read(page)
+        assert 'Work in progress</a> <span class="flag">Draft</span>' in html, page
+        assert 'Later</a> <span class="flag">Scheduled</span>' in html, page
+        assert "Done</a></h3>" in html, page
+    site.build()  # published: neither is in the site, and nothing is flagged
+    assert 'class="flag"' not in site.read("topics/oil/index.html")
