@@ -284,11 +284,10 @@ class Preview:
         with self.state.lock:
             self.changes += 1
             burst = self.changes
+            broken = bool(self.state.errors)
         # One file saved: its page is shown ahead of the build. A burst (several files, a
         # branch switched) reloads the browsers once, after the build that reads it all;
         # while the site has errors, the last good site is shown until they are fixed.
-        with self.state.lock:
-            broken = bool(self.state.errors)
         try:
             ahead = len(changed) == 1 and not broken
             quick = quick_pages(self.options, [Path(p) for p in changed]) if ahead else {}
@@ -440,8 +439,9 @@ def preview_url(host: str, sockets: list[socket.socket]) -> str:
     return f"http://{host}:{port}/"
 
 
-def host_allowed(host_header: str, bound: str) -> bool:
-    """Only the bound host and loopback names: a DNS-rebinding page cannot read drafts."""
+def host_allowed(host_header: str, bound: str, everywhere: bool | None = None) -> bool:
+    """Only the bound host and loopback names: a DNS-rebinding page cannot read drafts.
+    `everywhere`: whether `bound` is every interface, if already known."""
     host = host_header.strip().lower()
     if host.startswith("["):
         host = host[1 : host.find("]")] if "]" in host else host
@@ -449,7 +449,7 @@ def host_allowed(host_header: str, bound: str) -> bool:
         host = host.split(":", 1)[0]
     if host in LOOPBACK_NAMES or host == bound.lower():
         return True
-    if every_interface(bound):
+    if every_interface(bound) if everywhere is None else everywhere:
         # Bound to every interface: any address literal is fine, names are not.
         try:
             ipaddress.ip_address(host)
@@ -461,9 +461,10 @@ def host_allowed(host_header: str, bound: str) -> bool:
 
 class _Guarded:
     bound_host = "127.0.0.1"
+    everywhere = False  # bound_host is every interface: worked out once, not per request
 
     def prepare(self) -> None:  # type: ignore[misc]
-        if not host_allowed(self.request.host or "", self.bound_host):  # type: ignore[attr-defined]
+        if not host_allowed(self.request.host or "", self.bound_host, self.everywhere):  # type: ignore[attr-defined]
             raise web.HTTPError(403, "Host not allowed")
 
 
@@ -473,6 +474,7 @@ def make_app(preview: Preview, host: str) -> web.Application:
 
     class Guard(_Guarded):
         bound_host = host
+        everywhere = every_interface(host)
 
     class SiteFiles(Guard, web.StaticFileHandler):
         async def get(self, path: str, include_body: bool = True) -> None:
