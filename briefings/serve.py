@@ -43,6 +43,8 @@ POLL_SECONDS = 0.05
 # A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
 # we wait until the files have been still for this long.
 QUIET_SECONDS = 0.08
+# ...unless they never are (a log written every few milliseconds): then after this long.
+BURST_SECONDS = 2.0
 # With change notices, how often the files are read anyway, in case one was missed
 # (a network drive, a folder beyond the system's limit of watches).
 NOTICE_SECONDS = 3.0
@@ -137,30 +139,32 @@ def _settled(
     wait: Callable[[float], bool],
     notices: Notices | None,
 ) -> tuple[Snapshot, set[str]] | None:
-    """The files, and their folders, once none has changed for QUIET_SECONDS (None: told to
-    stop meanwhile). The first file of a burst is often seen before the others are written;
-    waiting only for the files already seen to be still reported the rest as a second burst."""
+    """The files, and their folders, once none has changed for QUIET_SECONDS, or once they
+    have changed for BURST_SECONDS on end (a log written inside content/ must not hold every
+    save back); None: told to stop meanwhile. The first file of a burst is often seen before
+    the others are written: waiting only for the files already seen to be still reported the
+    rest as a second burst."""
+    began = time.monotonic()
+    if notices is not None:
+        notices.watch(folders)  # a folder made in the burst: its files are heard from too
     while True:
         if notices is not None:
-            # No notice since `current` was read: nothing has changed, no need to read again.
-            moved = False
-            while notices.wait(QUIET_SECONDS):
-                moved = True
-                if wait(0):
-                    return None
+            moved = notices.wait(QUIET_SECONDS)
             if wait(0):
                 return None
-            if not moved:
+            if not moved:  # no notice since `current` was read: nothing has changed
                 return current, folders
+            # A notice: maybe a file nobody watches (an editor's swap file, a log beside
+            # site.yaml), so the files are read again to tell.
         elif wait(QUIET_SECONDS):
             return None
         folders = set()
         newer = snapshot(watched, folders)
-        if newer == current:
-            return current, folders
-        current = newer
         if notices is not None:
             notices.watch(folders)
+        if newer == current or time.monotonic() - began > BURST_SECONDS:
+            return newer, folders
+        current = newer
 
 
 class Notices:
@@ -350,8 +354,8 @@ class Preview:
         with self.state.lock:
             self.state.attempt += 1
             # What this build read replaces the pages shown ahead of it; after a failed
-            # build the last good site is what the preview shows.
-            self.ahead = {k: v for k, v in self.ahead.items() if v[0] > covered}
+            # build the last good site is what the preview shows, every page of it.
+            self.ahead = {k: v for k, v in self.ahead.items() if v[0] > covered and result is not None}
             if result is not None:
                 self.state.generation += 1
                 self.state.errors = []

@@ -102,3 +102,22 @@ def test_stopping_during_a_build_says_it_waits_for_it(example_copy, capsys):
     preview.building.set()  # as during a build on a large site, which close() waits for
     preview.close()
     assert "Stopping once the build under way is done" in capsys.readouterr().err
+
+
+def test_a_failed_build_leaves_no_page_shown_ahead(example_copy):
+    # A save shown ahead while a build that then fails was running: once it has failed, the
+    # preview shows the last good site, that page included.
+    from briefings.serve import Preview
+
+    build(options(example_copy))
+    saved = edit(example_copy, "title: ", "title: Edited — ")
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    preview.saved([str(saved)])
+    ((file, (_, source, data)),) = preview.ahead.items()
+    preview.ahead[file] = (preview.changes + 1, source, data)  # saved after the build below began
+    broken = example_copy.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("date: ", "date: yesterday #", 1), encoding="utf-8"
+    )
+    preview.rebuild()
+    assert preview.state.errors and preview.ahead == {}

@@ -130,3 +130,72 @@ def test_a_burst_of_saves_is_reported_once_whole(content, monkeypatch, with_noti
         assert set(watcher.reports[0]) == {str(path) for path in files}
     finally:
         watcher.close()
+
+
+def _keep_writing(path: Path, stop: threading.Event) -> threading.Thread:
+    def write() -> None:
+        n = 0
+        while not stop.is_set():
+            path.write_text(f"line {n}\n", encoding="utf-8")
+            n += 1
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    return thread
+
+
+@needs_notices
+def test_files_nobody_watches_written_nonstop_hold_no_save_back(content, monkeypatch):
+    # An editor's swap file in content/, a log beside site.yaml: their folders are watched,
+    # so they send notices, but they are not content.
+    swap, log = content / "briefings/.a.md.swp", content.parent / "serve.log"
+    watcher = Watcher((content, content.parent / "site.yaml"), Notices.available(), monkeypatch)
+    stop = threading.Event()
+    writers = [_keep_writing(swap, stop), _keep_writing(log, stop)]
+    try:
+        time.sleep(0.3)
+        saved = content / "briefings/a.md"
+        saved.write_text("saved while the others write", encoding="utf-8")
+        assert watcher.reported(saved, within=1.5)
+        assert all(str(swap) not in report and str(log) not in report for report in watcher.reports)
+    finally:
+        stop.set()
+        for thread in writers:
+            thread.join()
+        watcher.close()
+
+
+@pytest.mark.parametrize("with_notices", [True, False], ids=["notices", "polling"])
+def test_a_file_written_nonstop_holds_a_save_back_two_seconds_at_most(content, monkeypatch, with_notices):
+    notices = Notices.available() if with_notices else None
+    if with_notices and notices is None:
+        pytest.skip("needs Linux's change notices")
+    watcher = Watcher((content,), notices, monkeypatch)
+    stop = threading.Event()
+    writer = _keep_writing(content / "briefings/debug.log", stop)
+    try:
+        saved = content / "briefings/a.md"
+        saved.write_text("saved", encoding="utf-8")
+        assert watcher.reported(saved, within=serve.BURST_SECONDS + 1.5)
+    finally:
+        stop.set()
+        writer.join()
+        watcher.close()
+
+
+@needs_notices
+def test_a_folder_made_during_a_burst_is_heard_from_at_once(content, monkeypatch):
+    watcher = Watcher((content,), Notices.available(), monkeypatch)
+    try:
+        folder = content / "briefings/2027"
+        folder.mkdir()
+        made = folder / "b.md"
+        made.write_text("first words", encoding="utf-8")
+        time.sleep(0.03)
+        made.write_text("first words, then the rest of the briefing", encoding="utf-8")
+        assert watcher.reported(made)
+        time.sleep(2.5)  # past the safety poll, which would find the rest had it been missed
+        assert len(watcher.reports) == 1  # not reported again once the rest was written
+    finally:
+        watcher.close()
