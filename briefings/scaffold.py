@@ -60,7 +60,7 @@ def taken_slugs(content: Path) -> set[str]:
         with contextlib.suppress(OSError, UnicodeDecodeError):
             head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
             written = _SLUG_LINE.search(head)
-            if written:
+            if written and written.group(1) != "null":  # YAML's null: no slug of its own
                 slug = written.group(1)
         taken.add(slug)
     return taken
@@ -87,14 +87,14 @@ def new_briefing(
     local = when.astimezone(config.zone).replace(microsecond=0)
     day = local.date().isoformat()
     path = content / "briefings" / f"{day}-{slug}.md"
-    if not path.exists():
-        # Another day's briefing with this title (a weekly roundup): a slug of its own.
-        taken = taken_slugs(content)
-        number = 2
-        while slug in taken:
-            slug = f"{_short(slugify(title), len(str(number)) + 1)}-{number}"
-            number += 1
+    # Another day's briefing with this title (a weekly roundup): a slug of its own. One of
+    # the same day, numbered or not, is refused below as a file that exists.
+    taken = taken_slugs(content)
+    number = 2
+    while slug in taken and not path.exists():
+        slug = f"{_short(slugify(title), len(str(number)) + 1)}-{number}"
         path = content / "briefings" / f"{day}-{slug}.md"
+        number += 1
     topic_names = canonical(topics, known_profiles(content, "topics", config)) or ["Topic"]
     actor_names = canonical(actors, known_profiles(content, "actors", config))
     text = f"""---
@@ -140,6 +140,11 @@ def new_profile(content: Path, config: SiteConfig, section: str, name: str) -> P
 
 def _create(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
-        handle.write(text)
+    handle = path.open("x", encoding="utf-8")  # "x": never overwrite
+    try:
+        with handle:
+            handle.write(text)
+    except OSError as exc:  # a full disk: no half-written file, which the next run would keep
+        path.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import resource
+import signal
 import subprocess
 import sys
 
@@ -74,6 +76,39 @@ def test_a_title_another_day_already_has_gets_a_slug_of_its_own(example_copy):
         )
     example_copy.build()
     assert "Weekly roundup" in example_copy.read("briefings/weekly-roundup-2/index.html")
+
+
+def test_the_same_title_twice_on_one_day_is_refused_numbered_or_not(example_copy):
+    assert new(example_copy, "Weekly roundup", "--date", "2026-03-02").returncode == 0
+    first = new(example_copy, "Weekly roundup", "--date", "2026-03-09")
+    assert first.stdout.strip().endswith("2026-03-09-weekly-roundup-2.md")
+    again = new(example_copy, "Weekly roundup", "--date", "2026-03-09")
+    assert again.returncode == 1 and "2026-03-09-weekly-roundup-2.md already exists" in again.stderr
+
+
+def test_a_slug_left_null_counts_as_the_file_name(example_copy):
+    older = example_copy.content / "briefings/2026-03-02-weekly-roundup.md"
+    older.write_text("---\ntitle: Weekly roundup\nslug: null\n---\n", encoding="utf-8")
+    result = new(example_copy, "Weekly roundup", "--date", "2026-03-09")
+    assert result.stdout.strip().endswith("2026-03-09-weekly-roundup-2.md")
+
+
+def test_a_disk_that_refuses_the_write_leaves_no_half_file(example_copy):
+    def small_files() -> None:  # as on a full disk: writes past 100 bytes fail
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "new", "Cut short", "--date", "2026-03-09"],
+        cwd=example_copy.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=small_files,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "2026-03-09-cut-short.md: File too large" in result.stderr
+    assert not (example_copy.content / "briefings/2026-03-09-cut-short.md").exists()
 
 
 def test_a_very_long_title_gives_a_file_name_a_disk_takes(example_copy):
