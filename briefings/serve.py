@@ -144,7 +144,7 @@ def _settled(
     save back); None: told to stop meanwhile. The first file of a burst is often seen before
     the others are written: waiting only for the files already seen to be still reported the
     rest as a second burst."""
-    began = time.monotonic()
+    began = changed_at = time.monotonic()
     if notices is not None:
         notices.watch(folders)  # a folder made in the burst: its files are heard from too
     while True:
@@ -152,19 +152,24 @@ def _settled(
             moved = notices.wait(QUIET_SECONDS)
             if wait(0):
                 return None
-            if not moved:  # no notice since `current` was read: nothing has changed
+            if not moved:  # no notice for a while: nothing has changed since the last read
                 return current, folders
-            # A notice: maybe a file nobody watches (an editor's swap file, a log beside
-            # site.yaml), so the files are read again to tell.
+            # A notice: of the file just written (one write sends several), of another, or of
+            # a file nobody watches (an editor's swap file, a log beside site.yaml). The files
+            # are read again to tell.
         elif wait(QUIET_SECONDS):
             return None
         folders = set()
         newer = snapshot(watched, folders)
         if notices is not None:
             notices.watch(folders)
-        if newer == current or time.monotonic() - began > BURST_SECONDS:
-            return newer, folders
-        current = newer
+        now = time.monotonic()
+        if newer != current:
+            current, changed_at = newer, now
+        elif notices is None or now - changed_at >= QUIET_SECONDS:
+            return current, folders  # read the same for QUIET_SECONDS
+        if now - began > BURST_SECONDS:
+            return current, folders
 
 
 class Notices:
