@@ -111,13 +111,20 @@ def test_saves_are_reported_also_in_folders_made_while_watching(content, monkeyp
         watcher.close()
 
 
-@pytest.mark.parametrize("with_notices", [True, False], ids=["notices", "polling"])
-def test_a_burst_of_saves_is_reported_once_whole(content, monkeypatch, with_notices):
+@pytest.fixture(params=["notices", "polling"])
+def notices(request: pytest.FixtureRequest) -> Notices | None:
+    """The watcher's two ways of learning of a save: change notices (Linux), or polling."""
+    if request.param == "polling":
+        return None
+    found = Notices.available()
+    if found is None:
+        pytest.skip("needs Linux's change notices")
+    return found
+
+
+def test_a_burst_of_saves_is_reported_once_whole(content, monkeypatch, notices):
     # An editor writing several files, or a branch switched: the first file is seen before
     # the others are written, and the whole burst must still be one report (one rebuild).
-    notices = Notices.available() if with_notices else None
-    if with_notices and notices is None:
-        pytest.skip("needs Linux's change notices")
     watcher = Watcher((content,), notices, monkeypatch)
     try:
         files = [content / f"briefings/burst-{n}.md" for n in range(10)]
@@ -166,11 +173,7 @@ def test_files_nobody_watches_written_nonstop_hold_no_save_back(content, monkeyp
         watcher.close()
 
 
-@pytest.mark.parametrize("with_notices", [True, False], ids=["notices", "polling"])
-def test_a_file_written_nonstop_holds_a_save_back_two_seconds_at_most(content, monkeypatch, with_notices):
-    notices = Notices.available() if with_notices else None
-    if with_notices and notices is None:
-        pytest.skip("needs Linux's change notices")
+def test_a_file_written_nonstop_holds_a_save_back_two_seconds_at_most(content, monkeypatch, notices):
     watcher = Watcher((content,), notices, monkeypatch)
     stop = threading.Event()
     writer = _keep_writing(content / "briefings/debug.log", stop)
