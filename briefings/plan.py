@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -107,6 +108,7 @@ def plan_pages(
             subtitle=config.description,
             alternate="home",
             articles=site.articles[: exports.FEED_LIMIT],
+            updated=_feed_updated(site.articles[: exports.FEED_LIMIT], site),
         ),
         page("sitemap", "sitemap.xml", site_paths=_sitemap(site, urls)),
         _generated(
@@ -146,6 +148,7 @@ def plan_pages(
             subtitle=f"Briefings on {t.term.name} from {config.title}.",
             alternate=t.term,  # only its address: a feed prints no list of the term
             articles=t.articles[: exports.FEED_LIMIT],
+            updated=_feed_updated(t.articles[: exports.FEED_LIMIT], site),
         )
         for t in terms
     ]
@@ -154,6 +157,15 @@ def plan_pages(
     outputs += [CopiedFile(PurePosixPath(s.relative), s.path) for s in site.static_files]
     _check_unique(outputs)
     return tuple(outputs)
+
+
+def _feed_updated(articles: Sequence[Article], site: Site) -> datetime:
+    """A feed's `updated`: its newest entry's last change. A feed with no entry yet (a profile
+    no briefing names) is as of the desk's newest change, never the build's clock."""
+    shown = articles or site.articles
+    if not shown:
+        return datetime(1970, 1, 1, tzinfo=UTC)  # an empty desk has no date at all
+    return max(a.briefing.last_modified for a in shown)
 
 
 def briefing_page(article: Article, config: SiteConfig, urls: Urls) -> PlannedPage:

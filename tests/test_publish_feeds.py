@@ -158,3 +158,16 @@ def test_updated_follows_the_briefings_updated_field(example_copy):
     assert entry.published.startswith("2026-03-04")
     item = next(i for i in json.loads(example_copy.read("feed.json"))["items"] if "burgum" in i["url"])
     assert item["date_modified"] == "2026-04-02T09:30:00-04:00"
+
+
+def test_a_feed_with_no_briefing_yet_is_as_of_the_desks_newest_change(example_copy):
+    # A topic with a profile but no briefing: readers may subscribe before the first one.
+    (example_copy.content / "topics" / "oil-sanctions.md").write_text(
+        "---\nname: Oil sanctions\n---\nU.S. sanctions on Venezuelan oil.\n", encoding="utf-8"
+    )
+    example_copy.build()
+    empty = feedparser.parse((example_copy.output / "topics" / "oil-sanctions" / "feed.xml").read_bytes())
+    assert not empty.bozo and empty.entries == []
+    site = feedparser.parse((example_copy.output / "feed.xml").read_bytes())
+    assert empty.feed.updated == site.feed.updated
+    assert empty.feed.updated.startswith("2026-")
