@@ -182,6 +182,16 @@ def parse_document(path: Path, text: str) -> Document:
 
 def load_yaml(path: Path, yaml_text: str, line_offset: int = 0) -> LineMap:
     """Parse a YAML mapping safely; every line reported is counted in the file."""
+    pasted = _invisible_characters(path, yaml_text, line_offset)
+    if pasted:
+        # Each is reported at its line, and the rest is read without them: the file's
+        # other mistakes show in the same run, not one fix later.
+        try:
+            data = load_yaml(path, _INVISIBLE.sub("", yaml_text), line_offset)
+        except ContentErrors as exc:
+            raise ContentErrors([*pasted, *exc.errors]) from None
+        data.problems = (*pasted, *data.problems)
+        return data
     try:
         loader = _Loader(yaml_text)
     except yaml.reader.ReaderError as exc:
@@ -265,6 +275,23 @@ def _explain(exc: yaml.MarkedYAMLError) -> str:
     if context:
         return f"{context}: {problem}"
     return problem
+
+
+# What PyYAML refuses to read (its Reader.NON_PRINTABLE): control characters, pasted with text.
+_INVISIBLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _invisible_characters(path: Path, yaml_text: str, line_offset: int) -> list[ContentError]:
+    """One error per character YAML cannot read, at its line."""
+    starts = _line_starts(yaml_text)
+    return [
+        ContentError(
+            path,
+            line_offset + bisect_right(starts, found.start()),
+            f"the invisible character U+{ord(found.group()):04X} is not allowed in front matter; delete it",
+        )
+        for found in _INVISIBLE.finditer(yaml_text)
+    ]
 
 
 def _reader_problem(exc: yaml.reader.ReaderError) -> str:

@@ -409,3 +409,15 @@ def test_previews_mark_drafts_and_scheduled_briefings_in_every_list(site):
         assert "Done</a></h3>" in html, page
     site.build()  # published: neither is in the site, and nothing is flagged
     assert 'class="flag"' not in site.read("topics/oil/index.html")
+
+
+def test_a_control_character_in_front_matter_hides_none_of_the_files_other_mistakes(site):
+    site.briefing("a", "title: A\x08 pasted\ndate: 2026-02-30\ntopcis: [T]\nlocation: Cara\x00cas", "Body.\n")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    found = sorted((e.line, e.message) for e in caught.value.errors)
+    assert [line for line, _ in found] == [2, 3, 4, 5]
+    assert "U+0008" in found[0][1] and "delete it" in found[0][1]
+    assert "2026-02-30" in found[1][1]
+    assert "topcis" in found[2][1] and "topics" in found[2][1]
+    assert "U+0000" in found[3][1]
