@@ -347,7 +347,9 @@ def event_key(when: PartialDate, text: str) -> tuple[PartialDate, str]:
 
     `text` is the plain text a reader sees, so Markdown emphasis does not split an event.
     """
-    words = " ".join(normalize_name(text).translate(_QUOTES).casefold().split())
+    # Case folding turns the Turkish İ into i and a combining dot: "İzmir" is "izmir".
+    folded = normalize_name(text).translate(_QUOTES).casefold().replace("i\u0307", "i")
+    words = " ".join(folded.split())
     return when, _TRAILING.sub("", words)
 
 

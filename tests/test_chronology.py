@@ -144,3 +144,21 @@ def test_quote_style_and_emphasis_do_not_split_an_event(site):
     page = site.read("chronology/index.html")
     assert [e for e in entries(page) if "capture" in e] == ["2026-01-03 | Maduro’s capture in Caracas."]
     assert 'id="e-2026-01-03-maduros-capture-in-caracas"' in page
+
+
+def test_a_capital_dotted_i_merges_with_its_lower_case(site):
+    # Turkish İ folds to i and a combining dot; a reader sees the same word.
+    for name, text in (("2026-03-05-a", "Talks resume in İzmir."), ("2026-03-06-b", "talks resume in izmir")):
+        site.briefing(
+            name,
+            f"""
+            title: Report {name}
+            date: 2026-03-05
+            topics: [T]
+            events:
+              - {{date: 2023-05-02, text: "{text}"}}
+        """,
+        )
+    site.build()
+    talks = [e for e in entries(site.read("chronology/index.html")) if "alks resume" in e]
+    assert talks == ["2023-05-02 | Talks resume in İzmir."]
