@@ -110,7 +110,9 @@ class Briefing:
 
     @property
     def last_modified(self) -> datetime:
-        return self.updated or self.date
+        # A day-only update on the day of a timed publication is that day's midnight:
+        # never before the publication it revises.
+        return max(self.updated, self.date) if self.updated else self.date
 
     # For pages: a date written without a time is that day, not midnight, in a
     # `<time datetime>`. Feeds and metadata, which need a time, keep `date` and `updated`.

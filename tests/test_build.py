@@ -261,7 +261,12 @@ def test_pasted_control_characters_are_reported_at_their_line(site):
 def test_a_same_day_update_without_a_time_is_accepted(site):
     site.briefing("a", "title: A\ndate: 2026-03-05T14:00:00-05:00\nupdated: 2026-03-05\ntopics: [T]")
     site.build()
-    assert "Updated <time" in site.read("briefings/a/index.html")
+    page = site.read("briefings/a/index.html")
+    assert "Updated <time" in page
+    # Metadata and feeds never say it was modified before it was published.
+    assert '"dateModified": "2026-03-05T14:00:00-05:00"' in page
+    assert '<meta property="article:modified_time" content="2026-03-05T14:00:00-05:00">' in page
+    assert "<updated>2026-03-05T14:00:00-05:00</updated>" in site.read("feed.xml")
 
 
 def test_event_years_out_of_range_are_errors_not_crashes(site):
