@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -42,6 +43,7 @@ def renderer(raw_html: bool) -> MarkdownIt:
         .use(anchors_plugin, min_level=1, max_level=4, slug_func=_heading_id)
     )
     md.core.ruler.push("demote_headings", _demote_headings)
+    md.core.ruler.push("align_by_class", _align_by_class)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
     # markdown-it's own validateLink already refuses javascript:, vbscript:, file:
     # and data: (but images); such links are left as plain text.
@@ -56,6 +58,16 @@ def _demote_headings(state: StateCore) -> None:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+def _align_by_class(state: StateCore) -> None:
+    """A table column's alignment as a class, not an inline style: the site's
+    Content-Security-Policy allows no inline style, and the browser would drop it."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrs.pop("style", None)
+            if isinstance(style, str) and style.startswith("text-align:"):
+                token.attrSet("class", f"align-{style.removeprefix('text-align:')}")
 
 
 def _footnote_block_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
@@ -88,10 +100,17 @@ def render_inline(text: str, raw_html: bool = False) -> RenderedMarkdown:
 
 
 def _first_paragraph(tokens: list[Token]) -> str:
-    for index, token in enumerate(tokens):
-        if token.type == "paragraph_open" and index + 1 < len(tokens) and token.level == 0:
-            return _inline_text(tokens[index + 1].children or [])
-    return ""
+    """The first paragraph's words; in a body with none (a list, a table), the first words
+    of any block, so that a page is never left without a description."""
+    texts = [
+        (opener, _inline_text(token.children or []))
+        for opener, token in pairwise(tokens)
+        if token.type == "inline"
+    ]
+    texts = [(opener, text) for opener, text in texts if text]
+    body_paragraph = next((t for o, t in texts if o.type == "paragraph_open" and o.level == 0), None)
+    any_paragraph = next((t for o, t in texts if o.type == "paragraph_open"), None)  # in a list, a quote
+    return body_paragraph or any_paragraph or next((t for _, t in texts), "")
 
 
 def _inline_text(children: list[Token]) -> str:

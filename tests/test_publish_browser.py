@@ -128,3 +128,24 @@ def test_the_policy_would_catch_an_inline_style(browser, served):
     finally:
         page.write_text(text, encoding="utf-8")
     assert violations
+
+
+def test_an_aligned_table_keeps_its_alignment_under_the_policy(browser, example_copy):
+    # Markdown's column alignment would be an inline style, which the policy blocks.
+    path = example_copy.content / "briefings" / "2026-03-05-us-and-venezuela-agree-to-restore-relations.md"
+    table = "\n\n| Item | Share |\n| :-: | ---: |\n| Oil | 40 % |\n"
+    path.write_text(path.read_text(encoding="utf-8") + table, encoding="utf-8")
+    example_copy.build()
+    with serve(example_copy.output) as url:
+        violations, _ = csp_report(browser, url + PAGES["briefing"])
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(url + PAGES["briefing"])
+            aligned = page.evaluate(
+                "() => [...document.querySelectorAll('.body td')].map(c => getComputedStyle(c).textAlign)"
+            )
+        finally:
+            context.close()
+    assert violations == []
+    assert aligned == ["center", "right"]

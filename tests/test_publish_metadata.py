@@ -139,3 +139,19 @@ def test_a_preview_build_asks_search_engines_to_stay_away(tmp_path):
     pages = {path: parse_page(file) for path, file in html_pages(output).items()}
     assert pages and all(page.meta.get("robots") == ["noindex"] for page in pages.values())
     assert "X-Robots-Tag: noindex" in (output / "_headers").read_text(encoding="utf-8")
+
+
+def test_a_briefing_without_a_paragraph_is_still_described(site):
+    front = "title: Water levels at the dam\ndate: 2026-03-05\ntopics: [Water]"
+    site.briefing("2026-03-05-levels", front, "## Readings\n\n- The reservoir stood at 41 % on Monday.\n")
+    site.briefing("2026-03-06-empty", front.replace("Water levels", "Nothing yet on"), "")
+    site.build()
+    listed = parse_page(site.output / "briefings" / "levels" / "index.html")
+    assert only(listed.meta["description"]) == "The reservoir stood at 41 % on Monday."
+    empty = parse_page(site.output / "briefings" / "empty" / "index.html")
+    assert only(empty.meta["description"]) == "Nothing yet on at the dam"
+    assert only(empty.meta["og:description"]) == "Nothing yet on at the dam"
+    # An Atom entry leaves out an empty summary rather than print one.
+    feed = site.read("feed.xml")
+    assert "<summary></summary>" not in feed
+    assert "<summary>The reservoir stood at 41 % on Monday.</summary>" in feed
