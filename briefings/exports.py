@@ -74,7 +74,7 @@ def _json_feed_item(article: Article, urls: Urls) -> dict[str, Any]:
         "id": urls.absolute(b),
         "url": urls.absolute(b),
         "title": b.title,
-        "content_html": urls.absolute_html(b.body_html),
+        "content_html": urls.absolute_html(b.body_html, b),
     }
     if b.summary:
         item["summary"] = b.summary

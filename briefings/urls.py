@@ -39,6 +39,7 @@ class FeedOf:
 # An href or src attribute that starts at the site root; markdown-it escapes quotes in
 # text, so this matches attributes only. '//' (another host) is left alone.
 _ROOT_LINK = re.compile(r'\b(href|src)="/(?!/)')
+_FRAGMENT_LINK = re.compile(r'\b(href)="#')
 
 
 class Urls:
@@ -104,9 +105,14 @@ class Urls:
         """
         return _ROOT_LINK.sub(rf'\1="{self.prefix}/', html) if self.prefix else html
 
-    def absolute_html(self, html: str) -> str:
-        """Site-root links made absolute, for feeds read away from the site."""
-        return _ROOT_LINK.sub(rf'\1="{self.config.base_url}', html)
+    def absolute_html(self, html: str, page: object = None) -> str:
+        """Site-root links made absolute, for feeds read away from the site; links within
+        the page (`#fn-1`, a footnote) too, to `page`'s address, when it is given: a feed
+        reader would resolve them against the feed."""
+        html = _ROOT_LINK.sub(rf'\1="{self.config.base_url}', html)
+        if page is None:
+            return html
+        return _FRAGMENT_LINK.sub(lambda m: f'{m[1]}="{self.absolute(page)}#', html)
 
 
 def output_file(site_path: str) -> PurePosixPath:

@@ -171,3 +171,21 @@ def test_a_feed_with_no_briefing_yet_is_as_of_the_desks_newest_change(example_co
     site = feedparser.parse((example_copy.output / "feed.xml").read_bytes())
     assert empty.feed.updated == site.feed.updated
     assert empty.feed.updated.startswith("2026-")
+
+
+def test_footnote_links_in_feeds_lead_to_the_briefing_not_the_feed(site):
+    site.config("title: Desk\nbase_url: https://desk.example.org/\n")
+    site.briefing(
+        "2026-03-05-levels",
+        "title: Levels\ndate: 2026-03-05\ntopics: [Water]",
+        "The reservoir fell.[^1]\n\n[^1]: Ministry readings.\n",
+    )
+    site.build()
+    page = "https://desk.example.org/briefings/levels/"
+    entry = feedparser.parse((site.output / "feed.xml").read_bytes()).entries[0]
+    links = re.findall(r'href="([^"]+)"', entry.content[0].value)
+    assert links and all(link.startswith(page + "#fn") for link in links), links
+    item = json.loads(site.read("feed.json"))["items"][0]
+    assert re.findall(r'href="([^"]+)"', item["content_html"]) == links
+    # On the page itself they stay within the page.
+    assert 'href="#fn' in site.read("briefings/levels/index.html")
