@@ -206,7 +206,7 @@ class _LinkChecker:
         source = getattr(output, "source", None)
         if isinstance(source, Path) and source.suffix == ".md":
             lines = self._lines(source)
-            for needle in (link, link.split("#", 1)[0] or link):
+            for needle in self._as_written(link):
                 for number, line in enumerate(lines, 1):
                     if needle in line:
                         return source, number
@@ -214,6 +214,19 @@ class _LinkChecker:
         if template:
             return self.templates / template, None
         return Path(str(file)), None
+
+    def _as_written(self, link: str) -> list[str]:
+        """How a writer may have typed a link the page prints: as printed, without the base
+        path the build put in front (`/desk/about/` was `/about/`), with its non-ASCII
+        characters as typed rather than %-encoded, and each without its #fragment."""
+        forms = [link]
+        if self.base_path != "/" and link.startswith(self.base_path):
+            forms.append("/" + link[len(self.base_path) :])
+        forms += [unquote(form) for form in forms]
+        found: list[str] = []
+        for form in forms:
+            found += [form, form.split("#", 1)[0] or form]
+        return list(dict.fromkeys(found))
 
     def _lines(self, path: Path) -> list[str]:
         if path not in self._source_text:

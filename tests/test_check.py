@@ -140,3 +140,19 @@ def test_raw_html_is_announced(site):
     site.config("title: D\nmarkdown: {raw_html: true}\n")
     assert "raw HTML in Markdown is ON" in run_cli("build", cwd=site.root).stdout
     assert "raw HTML in Markdown is ON" in run_cli("check", cwd=site.root).stdout
+
+
+def test_a_broken_link_is_blamed_on_the_line_that_wrote_it_as_the_writer_typed_it(site):
+    # The page prints it under the base path, %-encoded: the writer typed neither.
+    desk(site)
+    body = "Fine.\n\n[gone](/briefings/gone/) and [a name](/actors/işık/)\n"
+    site.briefing("2026-03-06-links", GOOD.replace("Talks", "Links"), body)
+    result = run_cli("check", "--base-url", "https://example.org/desk/", cwd=site.root)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "content/briefings/2026-03-06-links.md", result.stdout
+    assert sorted(line.split(" leads")[0] for line in lines[1:3]) == [
+        "  9: error: link to /desk/actors/i%C5%9F%C4%B1k/",
+        "  9: error: link to /desk/briefings/gone/",
+    ]
+    assert "templates" not in result.stdout
