@@ -6,6 +6,7 @@ rendered, so pages kept from the last build cost nothing here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -37,14 +38,128 @@ def website(config: SiteConfig, urls: Urls) -> dict[str, Any]:
     return data
 
 
+# Words that make a name an organization's: "U.S. Department of State", "Supreme Court",
+# "Banco Central de Venezuela", "Ejército Nacional".
+ORGANIZATION_WORDS = frozenset(
+    [
+        "administration",
+        "agency",
+        "alliance",
+        "army",
+        "assembly",
+        "association",
+        "authority",
+        "bank",
+        "board",
+        "bureau",
+        "cabinet",
+        "cartel",
+        "central",
+        "coalition",
+        "command",
+        "commission",
+        "committee",
+        "company",
+        "congress",
+        "corp",
+        "corporation",
+        "council",
+        "court",
+        "department",
+        "embassy",
+        "federal",
+        "federation",
+        "forces",
+        "foundation",
+        "front",
+        "fund",
+        "government",
+        "group",
+        "guard",
+        "house",
+        "inc",
+        "institute",
+        "international",
+        "kingdom",
+        "league",
+        "llc",
+        "ltd",
+        "military",
+        "ministry",
+        "movement",
+        "national",
+        "nations",
+        "navy",
+        "network",
+        "news",
+        "office",
+        "organisation",
+        "organization",
+        "parliament",
+        "party",
+        "police",
+        "post",
+        "presidency",
+        "press",
+        "republic",
+        "secretariat",
+        "senate",
+        "service",
+        "states",
+        "times",
+        "tribunal",
+        "union",
+        "university",
+        "asamblea",
+        "banco",
+        "comisión",
+        "congreso",
+        "corte",
+        "ejército",
+        "embajada",
+        "frente",
+        "fuerza",
+        "fuerzas",
+        "fundación",
+        "gobierno",
+        "grupo",
+        "guardia",
+        "ministerio",
+        "movimiento",
+        "nacional",
+        "organización",
+        "partido",
+        "policía",
+        "república",
+        "senado",
+        "tribunal",
+        "universidad",
+    ]
+)
+
+
 def term_type(term: Term) -> str:
-    """Actors are people or organizations, by their profile's kind; topics are things."""
+    """Actors are people or organizations: by their profile's `kind`, else by their name;
+    topics are things."""
     if term.kind == "topic":
         return "Thing"
     kind = (term.profile.kind or "").strip().casefold() if term.profile else ""
-    if not kind:
-        return "Thing"
-    return "Person" if kind in PERSON_KINDS else "Organization"
+    if kind:
+        return "Person" if kind in PERSON_KINDS else "Organization"
+    return "Organization" if _names_an_organization(term.name) else "Person"
+
+
+def _names_an_organization(name: str) -> bool:
+    """A guess, for an actor no profile describes: a word like "Ministry" or "Court", an
+    acronym ("PDVSA", "U.N."), or a single word (a country, a company: "Venezuela",
+    "Chevron"). Otherwise a person's name, which has two words or more."""
+    words = re.findall(r"\w+", name.casefold())
+    if any(word in ORGANIZATION_WORDS for word in words):
+        return True
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    return len(words) == 1
 
 
 def _term(term: Term, urls: Urls) -> dict[str, Any]:

@@ -155,3 +155,19 @@ def test_a_briefing_without_a_paragraph_is_still_described(site):
     feed = site.read("feed.xml")
     assert "<summary></summary>" not in feed
     assert "<summary>The reservoir stood at 41 % on Monday.</summary>" in feed
+
+
+def test_actors_without_a_kind_are_typed_by_their_name(site):
+    site.write("actors/lula.md", "---\nname: Lula\nkind: person\n---\nA president.\n")
+    actors = ["Marco Rubio", "PDVSA", "Ministry of Defence", "Chevron", "Lula"]
+    site.briefing("2026-03-05-a", f"title: A\ndate: 2026-03-05\ntopics: [T]\nactors: {actors}")
+    site.build()
+    page = parse_page(site.output / "briefings" / "a" / "index.html")
+    mentions = {m["name"]: m["@type"] for m in page.json_ld[0]["mentions"]}
+    assert mentions == {
+        "Marco Rubio": "Person",
+        "PDVSA": "Organization",
+        "Ministry of Defence": "Organization",
+        "Chevron": "Organization",
+        "Lula": "Person",  # the profile's kind wins over the guess
+    }
