@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import ContentError, ContentErrors
+from .load import is_markdown
 from .pipeline import BuildOptions, prepare, render_output
 from .plan import PlannedPage
 from .render import make_environment
@@ -204,7 +205,7 @@ class _LinkChecker:
         """The content file (and line) a link was written in, else the page's template."""
         output = self.sources.get(file)
         source = getattr(output, "source", None)
-        if isinstance(source, Path) and source.suffix == ".md":
+        if isinstance(source, Path) and is_markdown(source):
             lines = self._lines(source)
             for needle in self._as_written(link):
                 for number, line in enumerate(lines, 1):

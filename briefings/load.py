@@ -43,6 +43,18 @@ def undated_name(path: Path) -> str:
     return _DATE_PREFIX.sub("", path.stem)
 
 
+# What is read as Markdown in briefings/, actors/, topics/ and pages/ ("x.MD" too).
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+# Text a writer meant as a briefing but named otherwise: copied through unread, a draft
+# would be published as it is.
+_MISNAMED_SUFFIXES = frozenset({".txt", ".text", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdx"})
+MARKDOWN_SECTIONS = ("briefings", "actors", "topics", "pages")
+
+
+def is_markdown(path: Path) -> bool:
+    return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
 # Editors and systems leave these beside content; they are never published.
 _IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
 # Names that would be a different path, or no path, on another system or server.
@@ -78,12 +90,18 @@ def read_corpus(
     for path in _walk(root, errors):
         relative = path.relative_to(root).as_posix()
         section = relative.split("/", 1)[0] if "/" in relative else ""
-        if path.suffix != ".md" or section not in (
-            "briefings",
-            "actors",
-            "topics",
-            "pages",
-        ):
+        if section in MARKDOWN_SECTIONS and path.suffix.lower() in _MISNAMED_SUFFIXES:
+            errors.append(
+                ContentError(
+                    path,
+                    None,
+                    f"only .md files in content/{section}/ are read; this one would be published "
+                    f"as it is, unread: rename it to {path.stem.removesuffix('.md')}.md, or move it "
+                    "out of content/",
+                )
+            )
+            continue
+        if not is_markdown(path) or section not in MARKDOWN_SECTIONS:
             if _UNSAFE_NAME.search(relative):
                 errors.append(
                     ContentError(

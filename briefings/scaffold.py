@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .frontmatter import parse_document
-from .load import read_profile, undated_name
+from .load import is_markdown, read_profile, undated_name
 from .model import Profile
 from .slugs import normalize_name, slugify
 
@@ -21,7 +21,7 @@ _SLUG_LINE = re.compile(r"""^slug:[ \t]*["']?([a-z0-9-]+)["']?[ \t]*(?:#.*)?$"""
 def known_profiles(content: Path, section: str, config: SiteConfig) -> list[Profile]:
     """The readable profiles of a section; a broken one is skipped, `build` reports it."""
     profiles = []
-    for path in sorted((content / section).glob("*.md")):
+    for path in sorted(p for p in (content / section).glob("*") if is_markdown(p) and p.is_file()):
         try:
             document = parse_document(path, path.read_text(encoding="utf-8"))
         except (ContentErrors, UnicodeDecodeError):
@@ -55,7 +55,7 @@ def taken_slugs(content: Path) -> set[str]:
     """The slugs of the briefings already written: from a `slug:` line of the front matter,
     else from the file name, as the load stage has them."""
     taken = set()
-    for path in (content / "briefings").rglob("*.md"):
+    for path in (p for p in (content / "briefings").rglob("*") if is_markdown(p) and p.is_file()):
         slug = slugify(undated_name(path))
         with contextlib.suppress(OSError, UnicodeDecodeError):
             head = path.read_text(encoding="utf-8").split("\n---", 1)[0]

@@ -426,3 +426,26 @@ def test_a_control_character_in_front_matter_hides_none_of_the_files_other_mista
     assert "2026-02-30" in found[1][1]
     assert "topcis" in found[2][1] and "topics" in found[2][1]
     assert "U+0000" in found[3][1]
+
+
+def test_markdown_named_otherwise_is_read_or_refused_never_published_as_it_is(site):
+    site.briefing("2026-03-05-a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    site.write(
+        "briefings/2026-03-06-embargoed.MD",
+        "---\ntitle: Embargoed\ndate: 2026-03-06\ntopics: [T]\ndraft: true\n---\nSecret.\n",
+    )
+    site.write(
+        "briefings/2026-03-07-long.markdown",
+        "---\ntitle: Long name\ndate: 2026-03-07\ntopics: [T]\n---\nText.\n",
+    )
+    report = site.build()
+    assert report.summary.left_out_drafts == 1
+    assert not list(site.output.rglob("*.MD")) and not list(site.output.rglob("*.markdown"))
+    assert "Long name" in site.read("briefings/long/index.html")
+    site.write("briefings/2026-03-08-notes.md.txt", "---\ntitle: Notes\ndraft: true\n---\nSecret.\n")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert error.path.name == "2026-03-08-notes.md.txt"
+    assert "rename it to 2026-03-08-notes.md" in error.message
+    assert not (site.output / "briefings" / "2026-03-08-notes.md.txt").exists()
