@@ -192,6 +192,29 @@ def load_yaml(path: Path, yaml_text: str, line_offset: int = 0) -> LineMap:
             raise ContentErrors([*pasted, *exc.errors]) from None
         data.problems = (*pasted, *data.problems)
         return data
+    tags = _tags(yaml_text) if "!" in yaml_text else []
+    if tags:
+        # Reported at their lines, and the values read as if untagged: `!!int Talks` would
+        # fail in PyYAML's constructors, `!!timestamp` give a value the schema cannot name.
+        starts = _line_starts(yaml_text)
+        tagged = [
+            ContentError(
+                path,
+                line_offset + bisect_right(starts, start),
+                f"the tag {text} is not allowed in front matter; delete it (put the value in "
+                "quotes to keep it as text)",
+            )
+            for start, _, text in tags
+        ]
+        plain = list(yaml_text)
+        for start, end, _ in tags:
+            plain[start:end] = " " * (end - start)
+        try:
+            data = load_yaml(path, "".join(plain), line_offset)
+        except ContentErrors as exc:
+            raise ContentErrors([*tagged, *exc.errors]) from None
+        data.problems = (*tagged, *data.problems)
+        return data
     try:
         loader = _Loader(yaml_text)
     except yaml.reader.ReaderError as exc:
@@ -292,6 +315,19 @@ def _invisible_characters(path: Path, yaml_text: str, line_offset: int) -> list[
         )
         for found in _INVISIBLE.finditer(yaml_text)
     ]
+
+
+def _tags(yaml_text: str) -> list[tuple[int, int, str]]:
+    """Every explicit tag (`!!int`, `!x`): where it starts and ends, and how it is written."""
+    found = []
+    try:
+        for token in yaml.scan(yaml_text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.TagToken):
+                start, end = token.start_mark.index, token.end_mark.index
+                found.append((start, end, yaml_text[start:end]))
+    except yaml.YAMLError:
+        pass  # a syntax error: the parse reports it, at its line
+    return found
 
 
 def _reader_problem(exc: yaml.reader.ReaderError) -> str:

@@ -14,9 +14,11 @@ from .errors import ContentError
 from .frontmatter import LineMap, written
 from .model import MONTH_NAMES, PartialDate
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: full-width ２０２６ is not ISO 8601, and is reported as such.
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 _ISO_MOMENT = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.ASCII,
 )
 # Formats writers type instead of ISO 8601; recognised only to suggest the fix.
 _HUMAN_FORMATS = (
@@ -169,10 +171,17 @@ class FieldReader:
             return None
         text = written(value).strip()
         match = _PARTIAL_DATE.match(text) if isinstance(value, (str, int)) else None
+        if not match and _ISO_MOMENT.match(text):
+            self.error(
+                key,
+                f"{self.name(key)}: {text!r} has a time of day, which this date does not take; write {text[:10]}",
+            )
+            return None
         if not match:
             self.error(
                 key,
-                f"{self.name(key)}: {text!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY{_suggest(text)}",
+                f"{self.name(key)}: {text!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
+                + _suggest(text, with_time=False),
             )
             return None
         year, month, day = (int(g) if g else 0 for g in match.groups())
@@ -227,7 +236,14 @@ class FieldReader:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=zone)
-        return parsed.astimezone(zone)
+        try:
+            return parsed.astimezone(zone)
+        except OverflowError:  # 0001-01-01T00:00Z is the year 0 in a zone west of it
+            self.error(
+                key,
+                f"{self.name(key)}: {text!r} is at the very end of the calendar; write a year from 0002 to 9998",
+            )
+            return None
 
     def has_time(self, key: str) -> bool:
         """The field, a date, was written with a time of day (not a bare `2026-03-05`)."""
@@ -285,12 +301,14 @@ class FieldReader:
         return result
 
 
-def _suggest(text: str) -> str:
+def _suggest(text: str, with_time: bool = True) -> str:
     for fmt in _HUMAN_FORMATS:
         try:
             return f"; write {datetime.strptime(text, fmt).date().isoformat()}"
         except ValueError:
             continue
+    if not with_time:
+        return ""
     return "; write it as YYYY-MM-DD (2026-03-05) or YYYY-MM-DDTHH:MM+offset (2026-03-05T14:00-05:00)"
 
 
