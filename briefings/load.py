@@ -13,7 +13,7 @@ from .frontmatter import Document, parse_document
 from .markdown import render_inline, render_markdown
 from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
 from .schema import FieldReader
-from .slugs import is_slug, slugify
+from .slugs import MAX_SLUG, is_slug, slugify
 
 BRIEFING_FIELDS = (
     "title",
@@ -254,9 +254,10 @@ def _slug_field(fields: FieldReader, default_name: str) -> str | None:
         if not is_slug(custom):
             suggestion = slugify(custom)
             fix = f"; write {suggestion!r}" if suggestion else ""
+            rule = f"at most {MAX_SLUG} of " if len(custom) > MAX_SLUG else ""
             fields.error(
                 "slug",
-                f"slug: {custom!r} is not a slug: use lowercase letters, digits and single hyphens{fix}",
+                f"slug: {custom!r} is not a slug: use {rule}lowercase letters, digits and single hyphens{fix}",
             )
             return None
         return custom

@@ -13,6 +13,8 @@ Slug = str
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Longer names are cut at a hyphen: a slug is a folder's name, with room to spare.
+MAX_SLUG = 200
 
 
 def normalize_name(name: str) -> str:
@@ -32,8 +34,11 @@ def slugify(name: str) -> Slug:
     ascii_text = re.sub(r"['’`]", "", ascii_text)
     # Initialisms stay one word: "U.S." → "us", while "St. Louis" → "st-louis".
     ascii_text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), ascii_text)
-    return _NOT_SLUG.sub("-", ascii_text).strip("-")
+    slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    if len(slug) > MAX_SLUG:  # a folder name: systems refuse one of over 255 bytes
+        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
+    return slug
 
 
 def is_slug(text: str) -> bool:
-    return bool(SLUG_PATTERN.match(text))
+    return len(text) <= MAX_SLUG and bool(SLUG_PATTERN.match(text))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from briefings.errors import ContentErrors
 from briefings.slugs import is_slug, slugify
 
 
@@ -32,3 +33,20 @@ def test_other_scripts_never_give_an_empty_slug():
 
 def test_punctuation_alone_gives_no_slug():
     assert slugify("???") == ""
+
+
+def test_a_name_too_long_for_a_folder_gets_a_slug_cut_at_a_hyphen(site):
+    name = "Ministry of Foreign Affairs of the Bolivarian Republic of Venezuela and its delegation " * 4
+    site.briefing("2026-03-05-a", f"title: A\ndate: 2026-03-05\ntopics: [T]\nactors: [{name.strip()}]")
+    site.build()
+    (folder,) = [p for p in (site.output / "actors").iterdir() if p.is_dir()]
+    assert len(folder.name) <= 200 and folder.name.startswith("ministry-of-foreign-affairs")
+    assert not folder.name.endswith("-")
+
+
+def test_a_slug_too_long_for_a_folder_is_an_error(site):
+    site.briefing("2026-03-05-a", f"title: A\ndate: 2026-03-05\ntopics: [T]\nslug: {'word-' * 60}end")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert error.line == 5 and "at most 200 of lowercase letters" in error.message
