@@ -15,6 +15,10 @@ from .schema import FieldReader
 DEFAULT_BRIEFING_URL = "/briefings/{slug}/"
 _URL_FIELDS = re.compile(r"\{([^{}]*)\}")
 _URL_FIELD_NAMES = {"slug", "year", "month", "day"}
+# What briefing_url may hold besides its {fields}: names between single slashes. A '?',
+# '#', '%', '\\' or '//' would make addresses that lead elsewhere, or to no file.
+_URL_PATH = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+$")
+_NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]')
 _KNOWN = (
     "title",
     "description",
@@ -35,6 +39,8 @@ class SiteConfig:
     timezone: str
     briefing_url: str
     raw_html: bool
+    # False when site.yaml names no base_url: absolute links then point at localhost.
+    base_url_given: bool = True
 
     @property
     def zone(self) -> ZoneInfo:
@@ -57,12 +63,18 @@ class SiteConfig:
                     )
                 ]
             )
-        return replace(self, base_url=_normalize_base_url(base_url))
+        return replace(self, base_url=_normalize_base_url(base_url), base_url_given=True)
 
 
 def is_absolute_url(url: str) -> bool:
     parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query and not parts.fragment
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.netloc)
+        and not parts.query
+        and not parts.fragment
+        and not _NOT_IN_URL.search(url)
+    )
 
 
 def _normalize_base_url(url: str) -> str:
@@ -90,7 +102,8 @@ def load_config(path: Path) -> SiteConfig:
     errors: list[ContentError] = list(meta.problems)
     fields = FieldReader(path, meta, _KNOWN, errors)
     title = fields.text("title", required=True) or ""
-    base_url = fields.text("base_url") or "http://localhost:8000/"
+    given = fields.text("base_url")
+    base_url = given or "http://localhost:8000/"
     if not is_absolute_url(base_url):
         fields.error(
             "base_url",
@@ -108,16 +121,16 @@ def load_config(path: Path) -> SiteConfig:
     briefing_url = fields.text("briefing_url") or DEFAULT_BRIEFING_URL
     names = set(_URL_FIELDS.findall(briefing_url))
     if (
-        not briefing_url.startswith("/")
-        or not briefing_url.endswith("/")
-        or "slug" not in names
+        "slug" not in names
         or names - _URL_FIELD_NAMES
+        or not _URL_PATH.match(_URL_FIELDS.sub("x", briefing_url))
         or ".." in briefing_url
     ):
         fields.error(
             "briefing_url",
-            f"briefing_url: {briefing_url!r} must start and end with '/' and contain {{slug}}; "
-            "{year}, {month} and {day} may be used too",
+            f"briefing_url: {briefing_url!r} must start and end with '/' and contain {{slug}}, "
+            "with only letters, digits, '-', '_' and '.' between single slashes besides; "
+            "{year}, {month} and {day} may be used too, e.g. /briefings/{year}/{slug}/",
         )
         briefing_url = DEFAULT_BRIEFING_URL
     raw_html = False
@@ -136,4 +149,5 @@ def load_config(path: Path) -> SiteConfig:
         timezone=timezone,
         briefing_url=briefing_url,
         raw_html=raw_html,
+        base_url_given=given is not None,
     )

@@ -14,7 +14,7 @@ from jinja2 import Environment
 
 from . import body_edits
 from .config import SiteConfig, load_config
-from .errors import ContentError, ContentErrors, as_error
+from .errors import ContentError, ContentErrors, as_error, warning
 from .incremental import Builder, Progress, quiet
 from .index import Article, Site, build_site
 from .inputs import (
@@ -131,6 +131,19 @@ def prepare(
         include_future=options.future,
         errors=index_errors,
     )
+    if not config.base_url_given:
+        site = replace(
+            site,
+            warnings=(
+                *site.warnings,
+                warning(
+                    options.resolved_config_file(),
+                    None,
+                    "no base_url: feeds, the sitemap and canonical links point at "
+                    f"{config.base_url}; add 'base_url: https://…/' with the published address",
+                ),
+            ),
+        )
     errors = [*load_errors, *index_errors]
     templates, urls = setup.templates, setup.urls
     progress("Planning", 0, 0)

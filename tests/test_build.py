@@ -168,6 +168,37 @@ def test_briefing_url_pattern_from_site_yaml(site):
     assert 'href="/2026/03/05/relations/"' in site.read("index.html")
 
 
+@pytest.mark.parametrize(
+    "pattern",
+    ["//{slug}/", "/news?id=/{slug}/", "/b#/{slug}/", "/b%2F/{slug}/", "/b\\\\x/{slug}/", "/b/{slug}"],
+)
+def test_a_briefing_url_that_would_lead_elsewhere_is_an_error_at_its_line(site, pattern):
+    site.config(f"title: D\nbase_url: https://d.example/\nbriefing_url: '{pattern}'\n")
+    site.briefing("2026-03-05-relations", BRIEFING)
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert (error.path.name, error.line) == ("site.yaml", 3)
+    assert "between single slashes" in error.message
+
+
+def test_a_base_url_with_a_space_is_an_error(site):
+    site.config("title: D\nbase_url: https://venezuela desk.example/\n")
+    site.briefing("2026-03-05-relations", BRIEFING)
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert [(e.path.name, e.line) for e in caught.value.errors] == [("site.yaml", 2)]
+
+
+def test_a_missing_base_url_is_a_warning_naming_site_yaml(site):
+    site.config("title: D\n")
+    site.briefing("2026-03-05-relations", BRIEFING)
+    report = site.build()
+    (warned,) = [w for w in report.warnings if w.path.name == "site.yaml"]
+    assert "no base_url" in warned.message and "http://localhost:8000/" in warned.message
+    assert not [w for w in site.build(base_url="https://d.example/").warnings if w.path.name == "site.yaml"]
+
+
 def test_site_under_a_sub_path_links_under_it(site):
     site.briefing("2026-03-05-relations", BRIEFING)
     site.build(base_url="https://example.org/desk/")
