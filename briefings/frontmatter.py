@@ -130,6 +130,26 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> WrittenFloat:
     return result
 
 
+# Characters XML refuses, which a YAML escape ("\a", "\x07", "\uFFFE") can still write:
+# one in a title would make every feed that carries it unreadable.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    found = _NOT_IN_XML.search(value)
+    if found:
+        loader.problems.append(
+            (
+                _line(loader, node),
+                f"the invisible character U+{ord(found.group()):04X} (written as an escape) is not "
+                "allowed in front matter; delete it",
+            )
+        )
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
