@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, not_utf8
 from .frontmatter import LineMap, load_yaml
 from .schema import FieldReader
 
@@ -94,10 +94,11 @@ def load_config(path: Path) -> SiteConfig:
                 )
             ]
         )
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ContentErrors([ContentError(path, None, "not UTF-8 text; save site.yaml as UTF-8")]) from None
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        raise ContentErrors([not_utf8(path, data, exc)]) from None
     meta = load_yaml(path, text)
     errors: list[ContentError] = list(meta.problems)
     fields = FieldReader(path, meta, _KNOWN, errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -57,3 +58,18 @@ def warning(path: Path, line: int | None, message: str) -> ContentError:
 def as_error(problem: ContentError) -> ContentError:
     """A warning that counts as an error (`--strict`)."""
     return ContentError(problem.path, problem.line, problem.message, "error")
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> ContentError:
+    """Where a file stops being UTF-8: most often a quote or dash pasted from Word."""
+    line = len(_LINE_END.findall(data[: exc.start])) + 1
+    byte = data[exc.start]
+    return ContentError(
+        path,
+        line,
+        f"not UTF-8 text: byte 0x{byte:02X} here is Windows-1252 or Latin-1 (a curly quote, a "
+        "dash or an accent pasted from another program); save the file as UTF-8",
+    )

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .config import SiteConfig
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, not_utf8
 from .frontmatter import Document, parse_document
 from .markdown import render_inline, render_markdown
 from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
@@ -155,12 +155,13 @@ def read_one_by_one(jobs: list[tuple[Path, str]], config: SiteConfig) -> Iterato
 def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes | None = None) -> FileResult:
     """Parse and validate one Markdown file of `section` (briefings, actors, topics, pages)."""
     errors: list[ContentError] = []
+    data = path.read_bytes() if data is None else data
     try:
-        raw = (path.read_bytes() if data is None else data).decode("utf-8")
+        raw = data.decode("utf-8")
         text = raw.replace("\r\n", "\n").replace("\r", "\n")  # as read_text() would
         document = parse_document(path, text)
-    except UnicodeDecodeError:
-        return section, None, (ContentError(path, None, "not UTF-8 text; save the file as UTF-8"),)
+    except UnicodeDecodeError as exc:
+        return section, None, (not_utf8(path, data, exc),)
     except ContentErrors as exc:
         return section, None, tuple(exc.errors)
     errors.extend(document.meta.problems)
