@@ -134,8 +134,12 @@ def build_site(
     published = [b for b in corpus.briefings if b.path not in left_out]
     warnings: list[ContentError] = []
     published = _without_duplicate_slugs(published, errors)
-    topics = _resolve_terms("topic", corpus.topics, _uses(published, "topics"), errors, warnings)
-    actors = _resolve_terms("actor", corpus.actors, _uses(published, "actors"), errors, warnings)
+    topics = _resolve_terms(
+        "topic", corpus.topics, _uses(published, "topics"), errors, warnings, corpus.unread_topics
+    )
+    actors = _resolve_terms(
+        "actor", corpus.actors, _uses(published, "actors"), errors, warnings, corpus.unread_actors
+    )
     _check_reporting(published, warnings)
     if errors and raise_errors:
         raise ContentErrors(errors, warnings)
@@ -224,6 +228,7 @@ def _resolve_terms(
     uses: list[_Use],
     errors: list[ContentError],
     warnings: list[ContentError],
+    unread: frozenset[Slug] = frozenset(),
 ) -> _Terms:
     # A profile's own file name comes first: a name or alias that slugifies to another
     # profile's is the one reported, at its own line, once.
@@ -277,8 +282,9 @@ def _resolve_terms(
     known_names = {normalize_name(s): p for p in profiles for s in (p.name, *p.aliases)}
     warned: set[tuple[str, str]] = set()
     for use in uses:
-        if slugify(use.name) in by_key or (str(use.briefing.path), use.name) in warned:
-            continue
+        key = slugify(use.name)
+        if key in by_key or key in unread or (str(use.briefing.path), use.name) in warned:
+            continue  # a profile of its own, maybe one whose file has an error
         close = difflib.get_close_matches(use.name, list(known_names), n=1, cutoff=0.8)
         if close:
             warned.add((str(use.briefing.path), use.name))

@@ -125,10 +125,15 @@ def read_corpus(
             continue
         jobs.append((path, section))
     found = {"briefings": briefings, "pages": pages, "actors": actors, "topics": topics}
-    for section, item, problems in (read_files or read_one_by_one)(jobs, config):
+    unread: dict[str, set[str]] = {"actors": set(), "topics": set()}
+    for (path, _), (section, item, problems) in zip(
+        jobs, (read_files or read_one_by_one)(jobs, config), strict=True
+    ):
         errors.extend(problems)
         if item is not None:
             found[section].append(item)  # type: ignore[arg-type]
+        elif section in unread:
+            unread[section].add(path.stem)
     corpus = Corpus(
         root=root,
         briefings=tuple(sorted(briefings, key=lambda b: str(b.path))),
@@ -136,6 +141,8 @@ def read_corpus(
         topics=tuple(sorted(topics, key=lambda p: p.slug)),
         pages=tuple(sorted(pages, key=lambda p: p.slug)),
         static_files=tuple(sorted(static, key=lambda s: s.relative)),
+        unread_actors=frozenset(unread["actors"]),
+        unread_topics=frozenset(unread["topics"]),
     )
     return corpus, tuple(errors)
 

@@ -171,3 +171,7 @@ class Corpus:
     topics: tuple[Profile, ...]
     pages: tuple[Page, ...]
     static_files: tuple[StaticFile, ...]
+    # Slugs (file names) of profiles that could not be read: their errors are reported, and
+    # names that match them are not also warned about as names without a profile.
+    unread_actors: frozenset[str] = frozenset()
+    unread_topics: frozenset[str] = frozenset()

@@ -480,3 +480,22 @@ def test_markdown_named_otherwise_is_read_or_refused_never_published_as_it_is(si
     assert error.path.name == "2026-03-08-notes.md.txt"
     assert "rename it to 2026-03-08-notes.md" in error.message
     assert not (site.output / "briefings" / "2026-03-08-notes.md.txt").exists()
+
+
+def test_a_profile_with_a_mistake_is_reported_once_not_as_a_missing_profile_everywhere(site):
+    site.write(
+        "actors/us-department-of-the-interior.md", "---\nname: U.S. Department of the Interior\n---\nX.\n"
+    )
+    site.write(
+        "actors/us-department-of-state.md",
+        "---\nname: U.S. Department of State\nrole: Ministry: foreign\n---\nX.\n",
+    )
+    for day in ("05", "06"):
+        site.briefing(
+            f"2026-03-{day}-a{day}",
+            f"title: A\ndate: 2026-03-{day}\ntopics: [T]\nactors: [U.S. Department of State]",
+        )
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert [(e.path.name, e.line) for e in caught.value.errors] == [("us-department-of-state.md", 3)]
+    assert not [w for w in caught.value.warnings if "has no profile" in w.message]
