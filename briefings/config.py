@@ -81,8 +81,26 @@ def _normalize_base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def load_config(path: Path) -> SiteConfig:
-    """Read site.yaml, reporting every bad key at once."""
+def load_config(path: Path, errors: list[ContentError] | None = None) -> SiteConfig:
+    """Read site.yaml, reporting every bad key at once.
+
+    Mistakes are raised; or, given `errors`, added to it, and settings made of what is
+    sound and defaults for the rest are returned: content can still be checked with them,
+    so that one run reports the mistakes in site.yaml and in content together."""
+    found: list[ContentError] = []
+    try:
+        config = _read_config(path, found)
+    except ContentErrors as exc:  # not even YAML: every setting is a default
+        found += exc.errors
+        config = _DEFAULTS
+    if found and errors is None:
+        raise ContentErrors(found)
+    if errors is not None:
+        errors += found
+    return config
+
+
+def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
     if not path.is_file():
         raise ContentErrors(
             [
@@ -100,7 +118,7 @@ def load_config(path: Path) -> SiteConfig:
     except UnicodeDecodeError as exc:
         raise ContentErrors([not_utf8(path, data, exc)]) from None
     meta = load_yaml(path, text)
-    errors: list[ContentError] = list(meta.problems)
+    errors += meta.problems
     fields = FieldReader(path, meta, _KNOWN, errors)
     title = fields.text("title", required=True) or ""
     given = fields.text("base_url")
@@ -140,8 +158,8 @@ def load_config(path: Path) -> SiteConfig:
         raw_html = FieldReader(path, markdown, ("raw_html",), errors, "markdown.").flag("raw_html")
     elif markdown is not None:
         fields.error("markdown", "markdown: expected a mapping such as {raw_html: false}")
-    if errors:
-        raise ContentErrors(errors)
+    if not is_absolute_url(base_url):
+        base_url = _DEFAULTS.base_url
     return SiteConfig(
         title=title,
         description=fields.text("description") or "",
@@ -152,3 +170,15 @@ def load_config(path: Path) -> SiteConfig:
         raw_html=raw_html,
         base_url_given=given is not None,
     )
+
+
+_DEFAULTS = SiteConfig(
+    title="",
+    description="",
+    base_url="http://localhost:8000/",
+    language="en",
+    timezone="UTC",
+    briefing_url=DEFAULT_BRIEFING_URL,
+    raw_html=False,
+    base_url_given=False,
+)

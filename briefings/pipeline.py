@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import time
@@ -115,7 +116,10 @@ def prepare(
     options: BuildOptions, read_files: ReadFiles | None = None, progress: Progress = quiet
 ) -> tuple[SiteConfig, Site, Urls, tuple[Output, ...], Path]:
     """Everything up to rendering; raises ContentErrors with every content error found."""
-    setup = set_up(options)
+    # Mistakes in site.yaml are reported with those in content: the content is read with
+    # what in the settings is sound, and defaults for the rest.
+    config_errors: list[ContentError] = []
+    setup = set_up(options, config_errors)
     config = setup.config
     # What loaded cleanly still goes through index and plan, so one run reports
     # a YAML slip in one file and a duplicate slug in two others together.
@@ -131,7 +135,7 @@ def prepare(
         include_future=options.future,
         errors=index_errors,
     )
-    if not config.base_url_given:
+    if not config.base_url_given and not config_errors:
         site = replace(
             site,
             warnings=(
@@ -144,7 +148,7 @@ def prepare(
                 ),
             ),
         )
-    errors = [*load_errors, *index_errors]
+    errors = [*config_errors, *load_errors, *index_errors]
     templates, urls = setup.templates, setup.urls
     progress("Planning", 0, 0)
     try:
@@ -201,9 +205,10 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
         rewritten = 0
         edits = None
         if last is None:
-            edits = body_edits.rebuild(
-                builder, options.output, options.content, inputs, options.now, set_up(options)
-            )
+            with contextlib.suppress(ContentErrors):  # a mistake in site.yaml: the full way reports it
+                edits = body_edits.rebuild(
+                    builder, options.output, options.content, inputs, options.now, set_up(options)
+                )
             if edits is not None:
                 last, rewritten = edits.remembered, edits.rewritten
         if last is not None:
@@ -360,9 +365,10 @@ def _placement(briefing: Briefing) -> tuple[object, ...]:
     return (briefing.slug, briefing.date, briefing.draft, briefing.topics, briefing.actors, events)
 
 
-def set_up(options: BuildOptions) -> body_edits.SetUp:
-    """The settings, the theme and the addresses a build renders with."""
-    config = load_config(options.resolved_config_file())
+def set_up(options: BuildOptions, errors: list[ContentError] | None = None) -> body_edits.SetUp:
+    """The settings, the theme and the addresses a build renders with; mistakes in the
+    settings are raised, or added to `errors` (see config.load_config)."""
+    config = load_config(options.resolved_config_file(), errors)
     if options.base_url:
         config = config.with_base_url(options.base_url)
     templates = options.resolved_templates()

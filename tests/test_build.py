@@ -499,3 +499,20 @@ def test_a_profile_with_a_mistake_is_reported_once_not_as_a_missing_profile_ever
         site.build()
     assert [(e.path.name, e.line) for e in caught.value.errors] == [("us-department-of-state.md", 3)]
     assert not [w for w in caught.value.warnings if "has no profile" in w.message]
+
+
+def test_mistakes_in_site_yaml_and_in_content_are_reported_in_one_run(site):
+    site.config("title: D\nbase_url: https://d.example/\nlangauge: en\n")
+    site.briefing("2026-03-05-talks", "title: Talks\ndate: 2026-3-5\ntopics: [T]")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert sorted((e.path.name, e.line) for e in caught.value.errors) == [
+        ("2026-03-05-talks.md", 3),
+        ("site.yaml", 3),
+    ]
+    # Even when site.yaml is not YAML at all: the content is read with default settings.
+    site.config("title: [D\n")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert sorted(e.path.name for e in caught.value.errors) == ["2026-03-05-talks.md", "site.yaml"]
+    assert not [w for w in caught.value.warnings if "base_url" in w.message]
