@@ -97,6 +97,8 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LineMap:
         if isinstance(key, (list, dict)):
             loader.problems.append((line, "a key must be a plain name, not a list or mapping"))
             continue
+        if not isinstance(key, str):  # `~:`, `true:`, `1:`: named as typed, not as Python has them
+            key = key_node.value
         if key in result:
             first = result.key_lines[key]
             loader.problems.append(

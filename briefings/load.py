@@ -63,10 +63,14 @@ _UNSAFE_NAME = re.compile(r"[\\:\x00-\x1f\x7f]")
 
 def load_corpus(root: Path, config: SiteConfig) -> Corpus:
     """Read everything under `root`; raise ContentErrors listing every problem at once."""
-    corpus, errors = read_corpus(root, config)
-    if errors:
-        raise ContentErrors(errors)
+    corpus, problems = read_corpus(root, config)
+    if _any_error(problems):
+        raise ContentErrors([p for p in problems if p.severity == "error"])
     return corpus
+
+
+def _any_error(problems: Iterable[ContentError]) -> bool:
+    return any(p.severity == "error" for p in problems)
 
 
 def read_corpus(
@@ -319,7 +323,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
             "updated: is earlier than date; an update comes after publication",
         )
     errors.extend(mistakes)
-    if mistakes or title is None or published is None or slug is None:
+    if _any_error(mistakes) or title is None or published is None or slug is None:
         return None
     return Briefing(
         path=document.path,
@@ -400,7 +404,7 @@ def read_profile(
         )
     body = render_markdown(document.body, slug, config.raw_html)
     errors.extend(mistakes)
-    if mistakes or name is None:
+    if _any_error(mistakes) or name is None:
         return None
     return Profile(
         path=document.path,
@@ -422,7 +426,7 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
     summary = fields.text("summary")
     body = render_markdown(document.body, slug or "page", config.raw_html)
     errors.extend(mistakes)
-    if mistakes or title is None or slug is None:
+    if _any_error(mistakes) or title is None or slug is None:
         return None
     return Page(
         path=document.path,

@@ -123,7 +123,8 @@ def prepare(
     config = setup.config
     # What loaded cleanly still goes through index and plan, so one run reports
     # a YAML slip in one file and a duplicate slug in two others together.
-    corpus, load_errors = read_corpus(options.content, config, read_files)
+    corpus, load_problems = read_corpus(options.content, config, read_files)
+    load_errors = [p for p in load_problems if p.severity == "error"]
     now = options.now or datetime.now(UTC)
     progress("Indexing", 0, 0)
     index_errors: list[ContentError] = []
@@ -135,6 +136,9 @@ def prepare(
         include_future=options.future,
         errors=index_errors,
     )
+    load_warnings = tuple(p for p in load_problems if p.severity == "warning")
+    if load_warnings:
+        site = replace(site, warnings=(*load_warnings, *site.warnings))
     if not config.base_url_given and not config_errors:
         site = replace(
             site,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .errors import ContentError
+from .errors import ContentError, warning
 from .frontmatter import LineMap, written
 from .model import MONTH_NAMES, PartialDate
 
@@ -137,6 +137,15 @@ class FieldReader:
         if value is None:
             return ()
         items: list[Any] = [value] if isinstance(value, str) else value
+        if isinstance(value, str) and ", " in value:
+            parts = ", ".join(" ".join(p.split()) for p in value.split(","))
+            self.errors.append(
+                warning(
+                    self.path,
+                    self.line(key),
+                    f"{self.name(key)}: {value!r} is one name; for several, write {key}: [{parts}]",
+                )
+            )
         if not isinstance(items, list):
             self.error(
                 key,

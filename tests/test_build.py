@@ -516,3 +516,16 @@ def test_mistakes_in_site_yaml_and_in_content_are_reported_in_one_run(site):
         site.build()
     assert sorted(e.path.name for e in caught.value.errors) == ["2026-03-05-talks.md", "site.yaml"]
     assert not [w for w in caught.value.warnings if "base_url" in w.message]
+
+
+def test_a_comma_in_a_single_name_is_a_warning_that_shows_the_list(site):
+    site.briefing("2026-03-05-a", 'title: A\ndate: 2026-03-05\ntopics: "Diplomacy, US–Venezuela"')
+    report = site.build()
+    (warned,) = [w for w in report.warnings if "one name" in w.message]
+    assert (warned.path.name, warned.line) == ("2026-03-05-a.md", 4)
+    assert "write topics: [Diplomacy, US–Venezuela]" in warned.message
+    assert (site.output / "topics" / "diplomacy-us-venezuela" / "index.html").is_file()
+    with pytest.raises(ContentErrors):
+        site.build(strict=True)
+    site.build()  # cached: the warning is still there when nothing changed
+    assert [w for w in site.build().warnings if "one name" in w.message]

@@ -63,3 +63,13 @@ def test_broken_blocks_say_what_is_wrong(text, line, words):
     (message,) = errors_of(text)
     assert message.startswith(f"content/briefings/x.md:{line}: ")
     assert words in message
+
+
+def test_a_key_that_yaml_reads_as_a_value_is_named_as_typed(site):
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]\n~: x\ntrue: y")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert [(e.line, e.message.split(";")[0]) for e in caught.value.errors] == [
+        (5, "unknown field '~'"),
+        (6, "unknown field 'true'"),
+    ]
