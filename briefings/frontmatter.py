@@ -296,12 +296,76 @@ def _locate(loader: _Loader, yaml_text: str, exc: yaml.MarkedYAMLError) -> tuple
             f"YAML syntax error: the {what} opened here is not closed by a '{closer}' before line {line}; "
             f"close it, and quote items that contain , [ ] {{ }} or ': '"
         )
+    unclosed = _quote_across_lines(yaml_text, mark.index if mark else len(yaml_text))
+    if unclosed is not None:
+        start, quote = unclosed
+        return _line_at(loader, start), (
+            f"YAML syntax error: the {quote} opened here is not closed on its line; close it "
+            + ("(an apostrophe inside single quotes is written twice: '')" if quote == "'" else "")
+        ).rstrip()
+    failed = yaml_text.split("\n")[line - loader.line_offset - 1] if line > loader.line_offset else ""
+    quoted = _QUOTED_VALUE.match(failed)
+    if quoted and "expected" in (exc.problem or ""):
+        fix = (
+            "an apostrophe inside single quotes is written twice ('')"
+            if quoted[1] == "'"
+            else 'a quote inside double quotes is written \\"'
+        )
+        return line, (
+            f"YAML syntax error: text goes on after the closing {quoted[1]} of this value; {fix}, "
+            "or put the whole value in the other kind of quotes"
+        )
+    prose = _prose_line(yaml_text, line - loader.line_offset)
+    if prose is not None:
+        return loader.line_offset + prose, (
+            "this is not a 'key: value' line: is the closing '---' of the front matter missing? "
+            "Add a line '---' after the last field"
+        )
     if mark and mark.index < len(yaml_text) and yaml_text[mark.index] == "\t":
         return line, "YAML syntax error: a tab character here; indent with spaces, not tabs"
     if mark and mark.index < len(yaml_text) and yaml_text[mark.index] in "@`%":
         char = yaml_text[mark.index]
         return line, f"YAML syntax error: a value cannot start with {char}; put the value in quotes"
     return line, f"YAML syntax error: {_explain(exc)}"
+
+
+def _quote_across_lines(yaml_text: str, before: int) -> tuple[int, str] | None:
+    """A quoted value that runs on past its line, before the error: a quote never closed
+    there, which YAML then closes at the next quote mark it meets, lines further on."""
+    try:
+        for token in yaml.scan(yaml_text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= before:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ("'", '"')
+                and token.start_mark.line != token.end_mark.line
+            ):
+                return token.start_mark.index, token.style
+    except yaml.YAMLError:
+        pass  # the scan stops where the parse failed; what came before is what matters
+    return None
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?[^\s#:'"][^:]*:\s+(['"])""")
+_KEY_LINE = re.compile(r"""^(?:[^\s#:'"][^:]*|"[^"]*"|'[^']*'):(?:\s|$)""")
+
+
+def _prose_line(yaml_text: str, failed_at: int) -> int | None:
+    """The line (counted in the block) where text that reads as a body starts, after a blank
+    line, at or before the line where the parse failed: the closing '---' was left out."""
+    lines = yaml_text.split("\n")
+    for number in range(1, min(failed_at, len(lines))):
+        text = lines[number]
+        if (
+            not lines[number - 1].strip()
+            and text.strip()
+            and not text[0].isspace()
+            and not text.startswith(("#", "-", "---"))
+            and not _KEY_LINE.match(text)
+        ):
+            return number + 1
+    return None
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> str:
