@@ -315,6 +315,15 @@ def _locate(loader: _Loader, yaml_text: str, exc: yaml.MarkedYAMLError) -> tuple
             f"YAML syntax error: text goes on after the closing {quoted[1]} of this value; {fix}, "
             "or put the whole value in the other kind of quotes"
         )
+    block = yaml_text.split("\n")[: max(line - loader.line_offset - 1, 0)]
+    above = next((text for text in reversed(block) if text.strip()), "")
+    indented = _INDENTED_KEY.match(failed)
+    if indented and above[:1].strip() and "mapping values are not allowed" in (exc.problem or ""):
+        # Under a top-level field with a value, not inside a list or mapping.
+        return line, (
+            f"YAML syntax error: '{indented[1]}:' is indented, so it reads as part of the line "
+            "above; start it at the beginning of the line"
+        )
     prose = _prose_line(yaml_text, line - loader.line_offset)
     if prose is not None:
         return loader.line_offset + prose, (
@@ -347,6 +356,7 @@ def _quote_across_lines(yaml_text: str, before: int) -> tuple[int, str] | None:
     return None
 
 
+_INDENTED_KEY = re.compile(r"^[ \t]+([A-Za-z_][\w-]*):(?:\s|$)")
 _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?[^\s#:'"][^:]*:\s+(['"])""")
 _KEY_LINE = re.compile(r"""^(?:[^\s#:'"][^:]*|"[^"]*"|'[^']*'):(?:\s|$)""")
 
