@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from .config import SiteConfig
@@ -69,6 +70,7 @@ def term_type(term: Term) -> str:
     return "Organization" if _names_an_organization(term.name) else "Person"
 
 
+@lru_cache(maxsize=1 << 14)  # every page that mentions an actor asks again
 def _names_an_organization(name: str) -> bool:
     """A guess, for an actor no profile describes: a word like "Ministry" or "Court", an
     acronym ("PDVSA", "U.N."), or a single word (a country, a company: "Venezuela",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -102,15 +103,17 @@ def render_inline(text: str, raw_html: bool = False) -> RenderedMarkdown:
 def _first_paragraph(tokens: list[Token]) -> str:
     """The first paragraph's words; in a body with none (a list, a table), the first words
     of any block, so that a page is never left without a description."""
-    texts = [
-        (opener, _inline_text(token.children or []))
-        for opener, token in pairwise(tokens)
-        if token.type == "inline"
-    ]
-    texts = [(opener, text) for opener, text in texts if text]
-    body_paragraph = next((t for o, t in texts if o.type == "paragraph_open" and o.level == 0), None)
-    any_paragraph = next((t for o, t in texts if o.type == "paragraph_open"), None)  # in a list, a quote
-    return body_paragraph or any_paragraph or next((t for _, t in texts), "")
+    inline = [(opener, token) for opener, token in pairwise(tokens) if token.type == "inline"]
+
+    def first(openers: Callable[[Token], bool]) -> str:
+        found = (_inline_text(token.children or []) for opener, token in inline if openers(opener))
+        return next((text for text in found if text), "")
+
+    return (
+        first(lambda o: o.type == "paragraph_open" and o.level == 0)  # almost always found
+        or first(lambda o: o.type == "paragraph_open")  # in a list, a quote
+        or first(lambda o: True)
+    )
 
 
 def _inline_text(children: list[Token]) -> str:

@@ -110,7 +110,7 @@ class Urls:
         the page (`#fn-1`, a footnote) too, to `page`'s address, when it is given: a feed
         reader would resolve them against the feed."""
         html = _ROOT_LINK.sub(rf'\1="{self.config.base_url}', html)
-        if page is None:
+        if page is None or 'href="#' not in html:
             return html
         return _FRAGMENT_LINK.sub(lambda m: f'{m[1]}="{self.absolute(page)}#', html)
 
