@@ -20,6 +20,10 @@ _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DROPPED_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 
 
+# What PyYAML refuses to read (its Reader.NON_PRINTABLE): control characters, pasted with text.
+_INVISIBLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 class LineMap(dict):
     """A YAML mapping that remembers the line of each key (1-based, in the file)."""
 
@@ -204,39 +208,16 @@ def parse_document(path: Path, text: str) -> Document:
 
 def load_yaml(path: Path, yaml_text: str, line_offset: int = 0) -> LineMap:
     """Parse a YAML mapping safely; every line reported is counted in the file."""
-    pasted = _invisible_characters(path, yaml_text, line_offset)
-    if pasted:
-        # Each is reported at its line, and the rest is read without them: the file's
-        # other mistakes show in the same run, not one fix later.
-        try:
-            data = load_yaml(path, _INVISIBLE.sub("", yaml_text), line_offset)
-        except ContentErrors as exc:
-            raise ContentErrors([*pasted, *exc.errors]) from None
-        data.problems = (*pasted, *data.problems)
-        return data
-    tags = _tags(yaml_text) if "!" in yaml_text else []
-    if tags:
-        # Reported at their lines, and the values read as if untagged: `!!int Talks` would
-        # fail in PyYAML's constructors, `!!timestamp` give a value the schema cannot name.
-        starts = _line_starts(yaml_text)
-        tagged = [
-            ContentError(
-                path,
-                line_offset + bisect_right(starts, start),
-                f"the tag {text} is not allowed in front matter; delete it (put the value in "
-                "quotes to keep it as text)",
-            )
-            for start, _, text in tags
-        ]
-        plain = list(yaml_text)
-        for start, end, _ in tags:
-            plain[start:end] = " " * (end - start)
-        try:
-            data = load_yaml(path, "".join(plain), line_offset)
-        except ContentErrors as exc:
-            raise ContentErrors([*tagged, *exc.errors]) from None
-        data.problems = (*tagged, *data.problems)
-        return data
+    # What YAML cannot read (pasted control characters) or must not construct (explicit
+    # tags: `!!int Talks` fails in PyYAML, `!!timestamp` gives a value the schema cannot
+    # name) is reported at its line, and the rest read without it: the file's other
+    # mistakes show in the same run, not one fix later.
+    # Pasted characters are cut (one may sit inside a word); tags are blanked, which keeps
+    # the value after them where it was.
+    for find, cut in ((_invisible_characters, True), (_tags, False)):
+        spans = find(yaml_text)
+        if spans:
+            return _without(path, yaml_text, line_offset, spans, cut)
     try:
         loader = _Loader(yaml_text)
     except yaml.reader.ReaderError as exc:
@@ -306,13 +287,14 @@ def _locate(loader: _Loader, yaml_text: str, exc: yaml.MarkedYAMLError) -> tuple
     failed = yaml_text.split("\n")[line - loader.line_offset - 1] if line > loader.line_offset else ""
     quoted = _QUOTED_VALUE.match(failed)
     if quoted and "expected" in (exc.problem or ""):
+        quote = failed[failed.index(":") + 1 :].lstrip()[0]
         fix = (
             "an apostrophe inside single quotes is written twice ('')"
-            if quoted[1] == "'"
+            if quote == "'"
             else 'a quote inside double quotes is written \\"'
         )
         return line, (
-            f"YAML syntax error: text goes on after the closing {quoted[1]} of this value; {fix}, "
+            f"YAML syntax error: text goes on after the closing {quote} of this value; {fix}, "
             "or put the whole value in the other kind of quotes"
         )
     block = yaml_text.split("\n")[: max(line - loader.line_offset - 1, 0)]
@@ -349,6 +331,9 @@ def _quote_across_lines(yaml_text: str, before: int) -> tuple[int, str] | None:
                 isinstance(token, yaml.ScalarToken)
                 and token.style in ("'", '"')
                 and token.start_mark.line != token.end_mark.line
+                # Closed inside what reads as another field (`text: Venezuela's…`): a value
+                # that legitimately runs over two lines ends in plain words.
+                and _KEY_START.match(yaml_text, yaml_text.rfind("\n", 0, token.end_mark.index) + 1)
             ):
                 return token.start_mark.index, token.style
     except yaml.YAMLError:
@@ -357,7 +342,12 @@ def _quote_across_lines(yaml_text: str, before: int) -> tuple[int, str] | None:
 
 
 _INDENTED_KEY = re.compile(r"^[ \t]+([A-Za-z_][\w-]*):(?:\s|$)")
-_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?[^\s#:'"][^:]*:\s+(['"])""")
+# A value in quotes with more than a comment after its closing quote.
+_QUOTED_VALUE = re.compile(
+    r"""^\s*(?:-\s+)?[^\s#:'"][^:]*:\s+(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")[ \t]*[^\s#]"""
+)
+# A line that starts a field: `key:`, `- key:`, indented or not.
+_KEY_START = re.compile(r"[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*:(?:\s|$)")
 _KEY_LINE = re.compile(r"""^(?:[^\s#:'"][^:]*|"[^"]*"|'[^']*'):(?:\s|$)""")
 
 
@@ -396,17 +386,12 @@ def _explain(exc: yaml.MarkedYAMLError) -> str:
     return problem
 
 
-# What PyYAML refuses to read (its Reader.NON_PRINTABLE): control characters, pasted with text.
-_INVISIBLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _invisible_characters(path: Path, yaml_text: str, line_offset: int) -> list[ContentError]:
-    """One error per character YAML cannot read, at its line."""
-    starts = _line_starts(yaml_text)
+def _invisible_characters(yaml_text: str) -> list[tuple[int, int, str]]:
+    """Every character YAML cannot read, where it is, and what to say about it."""
     return [
-        ContentError(
-            path,
-            line_offset + bisect_right(starts, found.start()),
+        (
+            found.start(),
+            found.end(),
             f"the invisible character U+{ord(found.group()):04X} is not allowed in front matter; delete it",
         )
         for found in _INVISIBLE.finditer(yaml_text)
@@ -414,16 +399,44 @@ def _invisible_characters(path: Path, yaml_text: str, line_offset: int) -> list[
 
 
 def _tags(yaml_text: str) -> list[tuple[int, int, str]]:
-    """Every explicit tag (`!!int`, `!x`): where it starts and ends, and how it is written."""
+    """Every explicit tag (`!!int`, `!x`) but `!!str`, which only keeps text as text."""
+    if "!" not in yaml_text:
+        return []
     found = []
     try:
         for token in yaml.scan(yaml_text, Loader=yaml.SafeLoader):
-            if isinstance(token, yaml.TagToken):
+            if isinstance(token, yaml.TagToken) and token.value != ("!!", "str"):
                 start, end = token.start_mark.index, token.end_mark.index
-                found.append((start, end, yaml_text[start:end]))
+                found.append(
+                    (
+                        start,
+                        end,
+                        f"the tag {yaml_text[start:end]} is not allowed in front matter; delete it "
+                        "(put the value in quotes to keep it as text)",
+                    )
+                )
     except yaml.YAMLError:
         pass  # a syntax error: the parse reports it, at its line
     return found
+
+
+def _without(
+    path: Path, yaml_text: str, line_offset: int, spans: list[tuple[int, int, str]], cut: bool
+) -> LineMap:
+    """The mapping read with these spans cut out or blanked, their messages added to its problems."""
+    starts = _line_starts(yaml_text)
+    found = [ContentError(path, line_offset + bisect_right(starts, start), why) for start, _, why in spans]
+    pieces, last = [], 0
+    for start, end, _ in spans:
+        pieces += [yaml_text[last:start], "" if cut else " " * (end - start)]
+        last = end
+    pieces.append(yaml_text[last:])
+    try:
+        data = load_yaml(path, "".join(pieces), line_offset)
+    except ContentErrors as exc:
+        raise ContentErrors([*found, *exc.errors]) from None
+    data.problems = (*found, *data.problems)
+    return data
 
 
 def _reader_problem(exc: yaml.reader.ReaderError) -> str:
