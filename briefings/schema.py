@@ -243,16 +243,16 @@ class FieldReader:
                 reason = "hours run 00 to 23, minutes and seconds 00 to 59"
             self.error(key, f"{self.name(key)}: {text!r} does not exist; {reason}")
             return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=zone)
-        try:
-            return parsed.astimezone(zone)
-        except OverflowError:  # 0001-01-01T00:00Z is the year 0 in a zone west of it
+        if not 2 <= parsed.year <= 9998:
+            # A day from the calendar's ends moves past them in another timezone (feeds, UTC).
             self.error(
                 key,
                 f"{self.name(key)}: {text!r} is at the very end of the calendar; write a year from 0002 to 9998",
             )
             return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        return parsed.astimezone(zone)
 
     def has_time(self, key: str) -> bool:
         """The field, a date, was written with a time of day (not a bare `2026-03-05`)."""

@@ -529,3 +529,21 @@ def test_a_comma_in_a_single_name_is_a_warning_that_shows_the_list(site):
         site.build(strict=True)
     site.build()  # cached: the warning is still there when nothing changed
     assert [w for w in site.build().warnings if "one name" in w.message]
+
+
+@pytest.mark.parametrize(
+    ("zone", "front"),
+    [
+        ("America/New_York", "date: 2026-03-05\nupdated: 9999-12-31T23:00"),
+        ("Europe/Berlin", "date: 0001-01-01"),
+        ("UTC", "date: 9999-12-31"),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_errors_in_any_timezone(site, zone, front):
+    # Feeds and the calendar export move every date to UTC: these would fall off the calendar.
+    site.config(f"title: D\nbase_url: https://d.example/\ntimezone: {zone}\n")
+    site.briefing("a", f"title: A\n{front}\ntopics: [T]")
+    with pytest.raises(ContentErrors) as caught:
+        site.build(future=True)
+    (error,) = caught.value.errors
+    assert "write a year from 0002 to 9998" in error.message
