@@ -55,6 +55,18 @@ def is_markdown(path: Path) -> bool:
     return path.suffix.lower() in MARKDOWN_SUFFIXES
 
 
+def _misnamed(path: Path) -> bool:
+    """A briefing saved under another name (x.md.txt): text that starts with front matter.
+    An attachment beside a briefing (statement.txt) is published as it is."""
+    if path.suffix.lower() not in _MISNAMED_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as file:
+            return file.read(6).removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+    except OSError:
+        return False
+
+
 # Editors and systems leave these beside content; they are never published.
 _IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
 # Names that would be a different path, or no path, on another system or server.
@@ -94,14 +106,14 @@ def read_corpus(
     for path in _walk(root, errors):
         relative = path.relative_to(root).as_posix()
         section = relative.split("/", 1)[0] if "/" in relative else ""
-        if section in MARKDOWN_SECTIONS and path.suffix.lower() in _MISNAMED_SUFFIXES:
+        if section in MARKDOWN_SECTIONS and _misnamed(path):
             errors.append(
                 ContentError(
                     path,
-                    None,
-                    f"only .md files in content/{section}/ are read; this one would be published "
-                    f"as it is, unread: rename it to {path.stem.removesuffix('.md')}.md, or move it "
-                    "out of content/",
+                    1,
+                    f"this file has front matter but is not read: only .md and .markdown files are; "
+                    f"as it is, it would be published unread: rename it to "
+                    f"{path.stem.removesuffix('.md')}.md",
                 )
             )
             continue

@@ -137,13 +137,15 @@ class FieldReader:
         if value is None:
             return ()
         items: list[Any] = [value] if isinstance(value, str) else value
-        if isinstance(value, str) and ", " in value:
+        if isinstance(value, str) and ", " in value and key in ("topics", "actors"):
+            # Bylines and aliases are often "Last, First"; topics and actors rarely are.
             parts = ", ".join(" ".join(p.split()) for p in value.split(","))
             self.errors.append(
                 warning(
                     self.path,
                     self.line(key),
-                    f"{self.name(key)}: {value!r} is one name; for several, write {key}: [{parts}]",
+                    f"{self.name(key)}: {value!r} is one name; for several, write {key}: [{parts}]; "
+                    f'if it is one, write {key}: ["{value}"]',
                 )
             )
         if not isinstance(items, list):
