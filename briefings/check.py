@@ -207,10 +207,14 @@ class _LinkChecker:
         source = getattr(output, "source", None)
         if isinstance(source, Path) and is_markdown(source):
             lines = self._lines(source)
-            for needle in self._as_written(link):
-                for number, line in enumerate(lines, 1):
-                    if needle in line:
-                        return source, number
+            needles = self._as_written(link)
+            # Where it is written as a link first (`](/about/)`, `url: /about/`), then anywhere:
+            # the same text may also sit in an unrelated field above.
+            for targets in (_as_link_targets, lambda needle: [needle]):
+                for needle in needles:
+                    for number, line in enumerate(lines, 1):
+                        if any(target in line for target in targets(needle)):
+                            return source, number
         template = getattr(output, "template", None)
         if template:
             return self.templates / template, None
@@ -236,6 +240,11 @@ class _LinkChecker:
             except (OSError, UnicodeDecodeError):
                 self._source_text[path] = []
         return self._source_text[path]
+
+
+def _as_link_targets(url: str) -> list[str]:
+    """How Markdown, HTML and a source's `url:` write a link to `url`."""
+    return [f"]({url}", f"<{url}>", f"]: {url}", f'="{url}"', f"url: {url}", f"url: '{url}'", f'url: "{url}"']
 
 
 def _xml_links(text: str) -> list[str]:

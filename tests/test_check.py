@@ -156,3 +156,15 @@ def test_a_broken_link_is_blamed_on_the_line_that_wrote_it_as_the_writer_typed_i
         "  9: error: link to /desk/briefings/gone/",
     ]
     assert "templates" not in result.stdout
+
+
+def test_a_broken_link_is_blamed_on_the_link_not_on_a_field_with_the_same_text(site):
+    desk(site)
+    front = GOOD.replace("Talks", "Links").replace(
+        "sources: [{outlet: Reuters}]", "sources: [{outlet: Gov, url: 'https://gov.example/gone/'}]"
+    )
+    site.briefing("2026-03-06-links", front, "Fine.\n\n[gone](/gone/)\n")
+    result = run_cli("check", "--base-url", "https://example.org/desk/", cwd=site.root)
+    assert result.returncode == 1
+    (line,) = [line for line in result.stdout.splitlines() if "error:" in line]
+    assert line.startswith("  9: error: link to /desk/gone/"), result.stdout
