@@ -59,29 +59,51 @@ ORGANIZATION_WORDS = frozenset({
 # fmt: on
 
 
+# Words of a role that a person holds: "Interim president of Venezuela", "Wife of …".
+# fmt: off
+PERSON_ROLE_WORDS = frozenset({
+    "adviser", "advisor", "ambassador", "attorney", "ceo", "chair", "chairman", "chairwoman",
+    "commander", "congressman", "congresswoman", "daughter", "deputy", "director", "envoy",
+    "founder", "governor", "husband", "journalist", "judge", "king", "lawyer", "leader", "mayor",
+    "minister", "mother", "father", "president", "prime", "prince", "princess", "prosecutor",
+    "queen", "reporter", "secretary", "senator", "son", "speaker", "spokesman",
+    "spokesperson", "spokeswoman", "wife", "alcalde", "canciller", "diputada", "diputado",
+    "esposa", "esposo", "fiscal", "gobernador", "jueza", "juez", "ministra", "ministro",
+    "presidenta", "presidente", "senadora", "senador",
+})
+# fmt: on
+
+
 def term_type(term: Term) -> str:
-    """Actors are people or organizations: by their profile's `kind`, else by their name;
-    topics are things."""
+    """Actors are people or organizations: by their profile's `kind`, else its `role`, else
+    their name; topics, and names that could be either, are things."""
     if term.kind == "topic":
         return "Thing"
-    kind = (term.profile.kind or "").strip().casefold() if term.profile else ""
+    profile = term.profile
+    kind = (profile.kind or "").strip().casefold() if profile else ""
     if kind:
         return "Person" if kind in PERSON_KINDS else "Organization"
-    return "Organization" if _names_an_organization(term.name) else "Person"
+    return _guess_type(term.name, (profile.role or "") if profile else "")
 
 
 @lru_cache(maxsize=1 << 14)  # every page that mentions an actor asks again
-def _names_an_organization(name: str) -> bool:
-    """A guess, for an actor no profile describes: a word like "Ministry" or "Court", an
-    acronym ("PDVSA", "U.N."), or a single word (a country, a company: "Venezuela",
-    "Chevron"). Otherwise a person's name, which has two words or more."""
+def _guess_type(name: str, role: str) -> str:
+    """For an actor no profile's `kind` describes. A role says who holds it ("President of
+    El Salvador") or what it is ("U.S. foreign ministry"). Without one, the name: a word like
+    "Ministry" or "Court", or an acronym ("PDVSA", "U.N."), is an organization; two words
+    or more, a person; a single word ("Venezuela", "Maduro") could be either."""
+    role_words = set(re.findall(r"\w+", role.casefold()))
+    if role_words & PERSON_ROLE_WORDS:
+        return "Person"
+    if role_words & ORGANIZATION_WORDS:
+        return "Organization"
     words = re.findall(r"\w+", name.casefold())
-    if any(word in ORGANIZATION_WORDS for word in words):
-        return True
     letters = [c for c in name if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
-        return True
-    return len(words) == 1
+    if any(word in ORGANIZATION_WORDS for word in words) or (
+        len(letters) >= 2 and all(c.isupper() for c in letters)
+    ):
+        return "Organization"
+    return "Person" if len(words) > 1 else "Thing"
 
 
 def _term(term: Term, urls: Urls) -> dict[str, Any]:

@@ -159,7 +159,8 @@ def test_a_briefing_without_a_paragraph_is_still_described(site):
 
 def test_actors_without_a_kind_are_typed_by_their_name(site):
     site.write("actors/lula.md", "---\nname: Lula\nkind: person\n---\nA president.\n")
-    actors = ["Marco Rubio", "PDVSA", "Ministry of Defence", "Chevron", "Lula"]
+    site.write("actors/bukele.md", "---\nname: Bukele\nrole: President of El Salvador\n---\nX.\n")
+    actors = ["Marco Rubio", "PDVSA", "Ministry of Defence", "Chevron", "Lula", "Bukele"]
     site.briefing("2026-03-05-a", f"title: A\ndate: 2026-03-05\ntopics: [T]\nactors: {actors}")
     site.build()
     page = parse_page(site.output / "briefings" / "a" / "index.html")
@@ -168,6 +169,7 @@ def test_actors_without_a_kind_are_typed_by_their_name(site):
         "Marco Rubio": "Person",
         "PDVSA": "Organization",
         "Ministry of Defence": "Organization",
-        "Chevron": "Organization",
+        "Chevron": "Thing",  # one word: a company, or a person known by one name
         "Lula": "Person",  # the profile's kind wins over the guess
+        "Bukele": "Person",  # and its role, when it has no kind
     }
