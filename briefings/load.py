@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -149,7 +150,7 @@ def read_corpus(
         if item is not None:
             found[section].append(item)  # type: ignore[arg-type]
         elif section in unread:
-            unread[section].add(path.stem)
+            unread[section] |= _names_of_unread_profile(path)
     corpus = Corpus(
         root=root,
         briefings=tuple(sorted(briefings, key=lambda b: str(b.path))),
@@ -197,6 +198,18 @@ def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes 
     else:
         item = read_profile(document, ACTOR_FIELDS if section == "actors" else TOPIC_FIELDS, config, errors)
     return section, item, tuple(errors)
+
+
+def _names_of_unread_profile(path: Path) -> set[str]:
+    """The slugs a profile with a mistake would answer to: its file name's, and its name's
+    and aliases' when its front matter can be read at all."""
+    slugs = {path.stem}
+    with contextlib.suppress(OSError, UnicodeDecodeError, ContentErrors):
+        meta = parse_document(path, path.read_text(encoding="utf-8")).meta
+        aliases = meta.get("aliases")
+        names = [meta.get("name"), *(aliases if isinstance(aliases, list) else [aliases])]
+        slugs |= {slugify(name) for name in names if isinstance(name, str)}
+    return slugs - {""}
 
 
 # C0 controls other than tab and newline: invisible, often pasted from word processors,

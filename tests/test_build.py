@@ -558,3 +558,25 @@ def test_dates_at_the_ends_of_the_calendar_are_errors_in_any_timezone(site, zone
         site.build(future=True)
     (error,) = caught.value.errors
     assert "write a year from 0002 to 9998" in error.message
+
+
+def test_names_of_a_profile_with_a_mistake_are_known_whatever_its_file_is_called(site):
+    site.write(
+        "actors/us-department-of-the-interior.md", "---\nname: U.S. Department of the Interior\n---\nX.\n"
+    )
+    site.write(
+        "topics/state.md",
+        "---\nname: U.S. Department of State\naliases: State Department\nrole: x\n---\nX.\n",
+    )
+    site.write(
+        "actors/state-department.md",
+        "---\nname: U.S. Department of State\naliases: [State Dept]\nkind: [agency]\n---\nX.\n",
+    )
+    site.briefing(
+        "2026-03-05-a",
+        "title: A\ndate: 2026-03-05\ntopics: [T]\nactors: [U.S. Department of State, State Dept]",
+    )
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert sorted(e.path.name for e in caught.value.errors) == ["state-department.md", "state.md"]
+    assert not [w for w in caught.value.warnings if "has no profile" in w.message]
