@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, ContentErrors, not_utf8
 from .frontmatter import LineMap, load_yaml
-from .schema import FieldReader
+from .schema import NOT_IN_URL, FieldReader
 
 DEFAULT_BRIEFING_URL = "/briefings/{slug}/"
 _URL_FIELDS = re.compile(r"\{([^{}]*)\}")
 _URL_FIELD_NAMES = {"slug", "year", "month", "day"}
-# What briefing_url may hold besides its {fields}: names between single slashes. A '?',
-# '#', '%', '\\' or '//' would make addresses that lead elsewhere, or to no file.
-_URL_PATH = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+$")
-_NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]')
+# What briefing_url may not hold besides its {fields}: a '?', '#', '%' or '\\' (an address
+# that leads to no file, or elsewhere), an empty segment ('//': another host) or one that
+# starts with a dot (a hidden or parent folder).
+_URL_PATH = re.compile(r"^/(?:[^/?#%\\\s.][^/?#%\\\s]*/)+$")
 _KNOWN = (
     "title",
     "description",
@@ -73,7 +73,7 @@ def is_absolute_url(url: str) -> bool:
         and bool(parts.netloc)
         and not parts.query
         and not parts.fragment
-        and not _NOT_IN_URL.search(url)
+        and not NOT_IN_URL.search(url)
     )
 
 
@@ -143,13 +143,13 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
         "slug" not in names
         or names - _URL_FIELD_NAMES
         or not _URL_PATH.match(_URL_FIELDS.sub("x", briefing_url))
-        or ".." in briefing_url
+        or NOT_IN_URL.search(_URL_FIELDS.sub("x", briefing_url))
     ):
         fields.error(
             "briefing_url",
-            f"briefing_url: {briefing_url!r} must start and end with '/' and contain {{slug}}, "
-            "with only letters, digits, '-', '_' and '.' between single slashes besides; "
-            "{year}, {month} and {day} may be used too, e.g. /briefings/{year}/{slug}/",
+            f"briefing_url: {briefing_url!r} must start and end with '/', contain {{slug}} "
+            "({year}, {month} and {day} may be used too) and have no '?', '#', '%', '\\', "
+            "'//' or a folder starting with '.'; e.g. /briefings/{year}/{slug}/",
         )
         briefing_url = DEFAULT_BRIEFING_URL
     raw_html = False

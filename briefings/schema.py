@@ -34,7 +34,7 @@ _HUMAN_FORMATS = (
 _SAFE_URL = re.compile(r"^(?:https?://[^\s]+|mailto:[^\s]+|/[^\s]*)$", re.IGNORECASE)
 # What a link cannot hold as written (an address pasted with its quotes, a stray space): the
 # HTML is still safe, escaped, but browsers and validators read it as a broken link.
-_NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
+NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
 
 _TYPE_NAMES: tuple[tuple[type, str], ...] = (
     (bool, "true/false"),
@@ -265,7 +265,7 @@ class FieldReader:
         value = self.text(key)
         if value is None:
             return None
-        stray = _NOT_IN_URL.search(value)
+        stray = NOT_IN_URL.search(value)
         # An address of the right kind, but for a character it cannot hold as written.
         if stray and _SAFE_URL.match(value.split()[0]) and not value.startswith("//"):
             character = stray.group()[0]

@@ -180,7 +180,17 @@ def test_a_briefing_url_that_would_lead_elsewhere_is_an_error_at_its_line(site, 
         site.build()
     (error,) = caught.value.errors
     assert (error.path.name, error.line) == ("site.yaml", 3)
-    assert "between single slashes" in error.message
+    assert "must start and end with '/'" in error.message
+
+
+@pytest.mark.parametrize(
+    "pattern", ["/análisis/{slug}/", "/b/@{slug}/", "/b/{year}+{slug}/", "/~desk/{slug}/"]
+)
+def test_a_briefing_url_with_any_other_characters_is_accepted(site, pattern):
+    site.config(f"title: D\nbase_url: https://d.example/\nbriefing_url: '{pattern}'\n")
+    site.briefing("2026-03-05-relations", BRIEFING)
+    site.build()
+    assert site.read("index.html").count("relations") >= 1
 
 
 def test_a_base_url_with_a_space_is_an_error(site):
