@@ -65,6 +65,8 @@ _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 def not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> ContentError:
     """Where a file stops being UTF-8: most often a quote or dash pasted from Word."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ContentError(path, 1, "the file is saved as UTF-16; save it as UTF-8")
     line = len(_LINE_END.findall(data[: exc.start])) + 1
     byte = data[exc.start]
     return ContentError(

@@ -39,7 +39,8 @@ class FeedOf:
 # An href or src attribute that starts at the site root; markdown-it escapes quotes in
 # text, so this matches attributes only. '//' (another host) is left alone.
 _ROOT_LINK = re.compile(r'\b(href|src)="/(?!/)')
-_FRAGMENT_LINK = re.compile(r'\b(href)="#')
+_FRAGMENT_LINK = re.compile(r'\bhref="#')
+_ALIGNED = re.compile(r'class="align-(left|center|right)"')
 
 
 class Urls:
@@ -110,9 +111,11 @@ class Urls:
         the page (`#fn-1`, a footnote) too, to `page`'s address, when it is given: a feed
         reader would resolve them against the feed."""
         html = _ROOT_LINK.sub(rf'\1="{self.config.base_url}', html)
+        if 'class="align-' in html:  # a table column's alignment: readers have no stylesheet
+            html = _ALIGNED.sub(r'style="text-align:\1"', html)
         if page is None or 'href="#' not in html:
             return html
-        return _FRAGMENT_LINK.sub(lambda m: f'{m[1]}="{self.absolute(page)}#', html)
+        return _FRAGMENT_LINK.sub(lambda m: f'href="{self.absolute(page)}#', html)
 
 
 def output_file(site_path: str) -> PurePosixPath:

@@ -590,3 +590,13 @@ def test_names_of_a_profile_with_a_mistake_are_known_whatever_its_file_is_called
         site.build()
     assert sorted(e.path.name for e in caught.value.errors) == ["state-department.md", "state.md"]
     assert not [w for w in caught.value.warnings if "has no profile" in w.message]
+
+
+def test_a_file_saved_as_utf16_says_so(site):
+    path = site.content / "briefings" / "2026-03-05-a.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("---\ntitle: A\ndate: 2026-03-05\ntopics: [T]\n---\nText.\n".encode("utf-16"))
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert (error.line, error.message) == (1, "the file is saved as UTF-16; save it as UTF-8")

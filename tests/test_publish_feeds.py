@@ -189,3 +189,16 @@ def test_footnote_links_in_feeds_lead_to_the_briefing_not_the_feed(site):
     assert re.findall(r'href="([^"]+)"', item["content_html"]) == links
     # On the page itself they stay within the page.
     assert 'href="#fn' in site.read("briefings/levels/index.html")
+
+
+def test_feeds_keep_a_table_columns_alignment(site):
+    # Feed readers have no stylesheet: the alignment travels with the cell, as Markdown writes it.
+    site.briefing(
+        "2026-03-05-a",
+        "title: A\ndate: 2026-03-05\ntopics: [T]",
+        "| Item | Share |\n| --- | ---: |\n| Oil | 40 % |\n",
+    )
+    site.build()
+    content = feedparser.parse((site.output / "feed.xml").read_bytes()).entries[0].content[0].value
+    assert '<td style="text-align: right;">40 %</td>' in content  # as a reader's sanitizer keeps it
+    assert 'class="align-right">40 %' in site.read("briefings/a/index.html")
