@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .cache import digest, seal
 from .config import SiteConfig
+from .errors import has_errors
 from .incremental import Builder, Manifest, entry_for, load_key, load_settings
 from .inputs import InputState, Remembered, forget, output_as_left, recall, remember
 from .load import FileResult, read_content_file
@@ -194,7 +195,7 @@ def _same_but_body(old: FileResult, new: FileResult) -> bool:
     before, after = old[1], new[1]
     if not isinstance(before, Briefing) or not isinstance(after, Briefing):
         return False
-    if old[2] != new[2] or any(p.severity == "error" for p in new[2]):
+    if old[2] != new[2] or has_errors(new[2]):
         return False
     return replace(before, body_html="") == replace(after, body_html="") and before.lines == after.lines
 

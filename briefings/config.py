@@ -66,6 +66,18 @@ class SiteConfig:
         return replace(self, base_url=_normalize_base_url(base_url), base_url_given=True)
 
 
+_DEFAULTS = SiteConfig(
+    title="",
+    description="",
+    base_url="http://localhost:8000/",
+    language="en",
+    timezone="UTC",
+    briefing_url=DEFAULT_BRIEFING_URL,
+    raw_html=False,
+    base_url_given=False,
+)
+
+
 def is_absolute_url(url: str) -> bool:
     parts = urlsplit(url)
     return (
@@ -170,15 +182,3 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
         raw_html=raw_html,
         base_url_given=given is not None,
     )
-
-
-_DEFAULTS = SiteConfig(
-    title="",
-    description="",
-    base_url="http://localhost:8000/",
-    language="en",
-    timezone="UTC",
-    briefing_url=DEFAULT_BRIEFING_URL,
-    raw_html=False,
-    base_url_given=False,
-)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -53,6 +54,11 @@ class ContentErrors(Exception):
 
 def warning(path: Path, line: int | None, message: str) -> ContentError:
     return ContentError(path, line, message, "warning")
+
+
+def has_errors(problems: Iterable[ContentError]) -> bool:
+    """Whether any of these is an error, not a warning."""
+    return any(p.severity == "error" for p in problems)
 
 
 def as_error(problem: ContentError) -> ContentError:

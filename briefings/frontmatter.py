@@ -138,12 +138,12 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> WrittenFloat:
 
 # Characters XML refuses, which a YAML escape ("\a", "\x07", "\uFFFE") can still write:
 # one in a title would make every feed that carries it unreadable.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     value = loader.construct_scalar(node)
-    found = _NOT_IN_XML.search(value)
+    found = NOT_IN_XML.search(value)
     if found:
         loader.problems.append(
             (

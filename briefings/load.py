@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .config import SiteConfig
-from .errors import ContentError, ContentErrors, not_utf8
-from .frontmatter import Document, parse_document
+from .errors import ContentError, ContentErrors, has_errors, not_utf8
+from .frontmatter import NOT_IN_XML, Document, parse_document
 from .markdown import render_inline, render_markdown
 from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
 from .schema import FieldReader
@@ -72,18 +72,6 @@ def _misnamed(path: Path) -> bool:
 _IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
 # Names that would be a different path, or no path, on another system or server.
 _UNSAFE_NAME = re.compile(r"[\\:\x00-\x1f\x7f]")
-
-
-def load_corpus(root: Path, config: SiteConfig) -> Corpus:
-    """Read everything under `root`; raise ContentErrors listing every problem at once."""
-    corpus, problems = read_corpus(root, config)
-    if _any_error(problems):
-        raise ContentErrors([p for p in problems if p.severity == "error"])
-    return corpus
-
-
-def _any_error(problems: Iterable[ContentError]) -> bool:
-    return any(p.severity == "error" for p in problems)
 
 
 def read_corpus(
@@ -212,14 +200,9 @@ def _names_of_unread_profile(path: Path) -> set[str]:
     return slugs - {""}
 
 
-# C0 controls other than tab and newline: invisible, often pasted from word processors,
-# and not allowed in XML, so one of them would break every feed the briefing is in.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _check_body(document: Document, errors: list[ContentError]) -> None:
     for offset, line in enumerate(document.body.split("\n")):
-        found = _CONTROL.search(line)
+        found = NOT_IN_XML.search(line)  # pasted from a word processor: it would break every feed
         if found:
             errors.append(
                 ContentError(
@@ -348,7 +331,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
             "updated: is earlier than date; an update comes after publication",
         )
     errors.extend(mistakes)
-    if _any_error(mistakes) or title is None or published is None or slug is None:
+    if has_errors(mistakes) or title is None or published is None or slug is None:
         return None
     return Briefing(
         path=document.path,
@@ -429,7 +412,7 @@ def read_profile(
         )
     body = render_markdown(document.body, slug, config.raw_html)
     errors.extend(mistakes)
-    if _any_error(mistakes) or name is None:
+    if has_errors(mistakes) or name is None:
         return None
     return Profile(
         path=document.path,
@@ -451,7 +434,7 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
     summary = fields.text("summary")
     body = render_markdown(document.body, slug or "page", config.raw_html)
     errors.extend(mistakes)
-    if _any_error(mistakes) or title is None or slug is None:
+    if has_errors(mistakes) or title is None or slug is None:
         return None
     return Page(
         path=document.path,

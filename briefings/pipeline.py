@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import time
@@ -15,7 +14,7 @@ from jinja2 import Environment
 
 from . import body_edits
 from .config import SiteConfig, load_config
-from .errors import ContentError, ContentErrors, as_error, warning
+from .errors import ContentError, ContentErrors, as_error, has_errors, warning
 from .incremental import Builder, Progress, quiet
 from .index import Article, Site, build_site
 from .inputs import (
@@ -209,9 +208,13 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
         rewritten = 0
         edits = None
         if last is None:
-            with contextlib.suppress(ContentErrors):  # a mistake in site.yaml: the full way reports it
+            try:
+                setup = set_up(options)
+            except ContentErrors:
+                setup = None  # a mistake in site.yaml: the full way reports it, with the rest
+            if setup is not None:
                 edits = body_edits.rebuild(
-                    builder, options.output, options.content, inputs, options.now, set_up(options)
+                    builder, options.output, options.content, inputs, options.now, setup
                 )
             if edits is not None:
                 last, rewritten = edits.remembered, edits.rewritten
@@ -320,7 +323,7 @@ def quick_pages(options: BuildOptions, changed: Iterable[Path]) -> dict[str, tup
         if article is None:
             return {}
         _, item, problems = read_content_file(article.briefing.path, "briefings", last.config)
-        if not isinstance(item, Briefing) or any(p.severity == "error" for p in problems):
+        if not isinstance(item, Briefing) or has_errors(problems):
             return {}
         old = article.briefing
         if _placement(item) != _placement(old):
