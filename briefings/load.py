@@ -46,9 +46,6 @@ def undated_name(path: Path) -> str:
 
 # What is read as Markdown in briefings/, actors/, topics/ and pages/ ("x.MD" too).
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-# Text a writer meant as a briefing but named otherwise: copied through unread, a draft
-# would be published as it is.
-_MISNAMED_SUFFIXES = frozenset({".txt", ".text", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdx"})
 MARKDOWN_SECTIONS = ("briefings", "actors", "topics", "pages")
 
 
@@ -57,13 +54,11 @@ def is_markdown(path: Path) -> bool:
 
 
 def _misnamed(path: Path) -> bool:
-    """A briefing saved under another name (x.md.txt): text that starts with front matter.
-    An attachment beside a briefing (statement.txt) is published as it is."""
-    if path.suffix.lower() not in _MISNAMED_SUFFIXES:
-        return False
+    """A briefing saved under another name (x.md.txt, x.md.bak): a file that starts with
+    front matter. An attachment beside a briefing (statement.txt) is published as it is."""
     try:
         with path.open("rb") as file:
-            return file.read(6).removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+            return re.match(rb"---[ \t]*\r?\n", file.read(16).removeprefix(b"\xef\xbb\xbf")) is not None
     except OSError:
         return False
 
@@ -95,7 +90,7 @@ def read_corpus(
     for path in _walk(root, errors):
         relative = path.relative_to(root).as_posix()
         section = relative.split("/", 1)[0] if "/" in relative else ""
-        if section in MARKDOWN_SECTIONS and _misnamed(path):
+        if section in MARKDOWN_SECTIONS and not is_markdown(path) and _misnamed(path):
             errors.append(
                 ContentError(
                     path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -35,8 +36,12 @@ def slugify(name: str) -> Slug:
     # Initialisms stay one word: "U.S." → "us", while "St. Louis" → "st-louis".
     ascii_text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), ascii_text)
     slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
-    if len(slug) > MAX_SLUG:  # a folder name: systems refuse one of over 255 bytes
-        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
+    if len(slug) > MAX_SLUG:
+        # A folder name (systems refuse one of over 255 bytes): cut at a hyphen, and ended by
+        # a digest of the whole, so that two long names alike at the start stay two pages.
+        room = MAX_SLUG - 9
+        head = slug[: room + 1].rsplit("-", 1)[0] if "-" in slug[:room] else slug[:room]
+        slug = f"{head}-{hashlib.blake2b(slug.encode(), digest_size=4).hexdigest()}"
     return slug
 
 

@@ -490,11 +490,17 @@ def test_markdown_named_otherwise_is_read_or_refused_never_published_as_it_is(si
     site.build()
     assert (site.output / "briefings" / "2026-03-05-a" / "statement.txt").is_file()
     site.write("briefings/2026-03-08-notes.md.txt", "---\ntitle: Notes\ndraft: true\n---\nSecret.\n")
+    site.write(
+        "briefings/2026-03-09-embargo.md.bak", "---\r\ntitle: Embargo\r\ndraft: true\r\n---\r\nSecret.\r\n"
+    )
     with pytest.raises(ContentErrors) as caught:
         site.build()
-    (error,) = caught.value.errors
-    assert (error.path.name, error.line) == ("2026-03-08-notes.md.txt", 1)
-    assert "rename it to 2026-03-08-notes.md" in error.message
+    errors = sorted(caught.value.errors, key=lambda e: e.path.name)
+    assert [(e.path.name, e.line) for e in errors] == [
+        ("2026-03-08-notes.md.txt", 1),
+        ("2026-03-09-embargo.md.bak", 1),
+    ]
+    assert "rename it to 2026-03-08-notes.md" in errors[0].message
     assert not (site.output / "briefings" / "2026-03-08-notes.md.txt").exists()
 
 

@@ -50,3 +50,10 @@ def test_a_slug_too_long_for_a_folder_is_an_error(site):
         site.build()
     (error,) = caught.value.errors
     assert error.line == 5 and "at most 200 of lowercase letters" in error.message
+
+
+def test_two_long_names_alike_at_the_start_keep_two_slugs():
+    start = "Ministry of Foreign Affairs of the Bolivarian Republic of Venezuela and its delegation " * 3
+    north, south = slugify(start + "North office"), slugify(start + "South office")
+    assert north != south and len(north) <= 200 and is_slug(north) and is_slug(south)
+    assert slugify(start + "North office") == north  # the same name, the same slug, every build
