@@ -13,6 +13,7 @@ from .frontmatter import LineMap, load_yaml
 from .schema import NOT_IN_URL, FieldReader
 
 DEFAULT_BRIEFING_URL = "/briefings/{slug}/"
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # BCP 47, as HTML's lang
 _URL_FIELDS = re.compile(r"\{([^{}]*)\}")
 _URL_FIELD_NAMES = {"slug", "year", "month", "day"}
 # What briefing_url may not hold besides its {fields}: a '?', '#', '%' or '\\' (an address
@@ -164,6 +165,10 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
             "'//' or a folder starting with '.'; e.g. /briefings/{year}/{slug}/",
         )
         briefing_url = DEFAULT_BRIEFING_URL
+    language = fields.text("language") or "en"
+    if not _LANGUAGE_TAG.match(language):  # it becomes <html lang>, and every feed's language
+        fields.error("language", f"language: {language!r} is not a language tag; write e.g. en, es or pt-BR")
+        language = "en"
     raw_html = False
     markdown = meta.get("markdown")
     if isinstance(markdown, LineMap):
@@ -176,7 +181,7 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
         title=title,
         description=fields.text("description") or "",
         base_url=_normalize_base_url(base_url),
-        language=fields.text("language") or "en",
+        language=language,
         timezone=timezone,
         briefing_url=briefing_url,
         raw_html=raw_html,

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, warning
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -254,6 +254,8 @@ def load_yaml(path: Path, yaml_text: str, line_offset: int = 0) -> LineMap:
     finally:
         loader.dispose()
     errors = [ContentError(path, line, message) for line, message in loader.problems]
+    if " #" in yaml_text:
+        errors += _cut_by_comments(path, yaml_text, line_offset)
     if data is None:
         data = LineMap()
         data.key_lines = {}
@@ -340,6 +342,27 @@ def _locate(loader: _Loader, yaml_text: str, exc: yaml.MarkedYAMLError) -> tuple
     return line, f"YAML syntax error: {_explain(exc)}"
 
 
+# `title: Venezuela ranks #1 in oil reserves`: YAML reads ` #1…` as a comment. A comment
+# written on purpose has a space after its '#'.
+_CUT_BY_COMMENT = re.compile(
+    r"""^[ \t]*(?:-[ \t]+)?([A-Za-z_][\w-]*):[ \t]+([^\s'"\[{|>&*!#][^\n]*?)[ \t]+(#\S[^\n]*)$""",
+    re.MULTILINE,
+)
+
+
+def _cut_by_comments(path: Path, yaml_text: str, line_offset: int) -> list[ContentError]:
+    starts = _line_starts(yaml_text)
+    return [
+        warning(
+            path,
+            line_offset + bisect_right(starts, found.start()),
+            f"{found[1]}: '{found[3]}' is read as a comment and left out; put the whole value in "
+            f'quotes: {found[1]}: "{found[2]} {found[3]}"',
+        )
+        for found in _CUT_BY_COMMENT.finditer(yaml_text)
+    ]
+
+
 def _quote_across_lines(yaml_text: str, before: int) -> tuple[int, str] | None:
     """A quoted value that runs on past its line, before the error: a quote never closed
     there, which YAML then closes at the next quote mark it meets, lines further on."""
@@ -398,6 +421,8 @@ def _explain(exc: yaml.MarkedYAMLError) -> str:
         return f"{problem}; a value containing ': ' must be quoted, e.g. title: \"Analysis: the deal\""
     if "found character '\\t'" in problem:
         return f"{problem}; indent with spaces, not tabs"
+    if "could not determine a constructor" in problem and "merge" in problem:
+        return "'<<' (a YAML merge key) is not allowed; write the fields out"
     if "could not determine a constructor" in problem:
         tag = problem.rsplit(" ", 1)[-1]
         return f"the tag {tag} is not allowed; write plain text, lists and 'key: value' lines"

@@ -249,7 +249,7 @@ class FieldReader:
             # A day from the calendar's ends moves past them in another timezone (feeds, UTC).
             self.error(
                 key,
-                f"{self.name(key)}: {text!r} is at the very end of the calendar; write a year from 0002 to 9998",
+                f"{self.name(key)}: {text!r} is at an end of the calendar, where time zones cannot move it; write a year from 0002 to 9998",
             )
             return None
         if parsed.tzinfo is None:

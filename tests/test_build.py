@@ -606,3 +606,12 @@ def test_a_file_saved_as_utf16_says_so(site):
         site.build()
     (error,) = caught.value.errors
     assert (error.line, error.message) == (1, "the file is saved as UTF-16; save it as UTF-8")
+
+
+def test_a_language_that_is_not_a_language_tag_is_an_error(site):
+    site.config("title: D\nbase_url: https://d.example/\nlanguage: English\n")
+    site.briefing("2026-03-05-relations", BRIEFING)
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert (error.path.name, error.line) == ("site.yaml", 3) and "write e.g. en" in error.message
