@@ -615,3 +615,12 @@ def test_a_language_that_is_not_a_language_tag_is_an_error(site):
         site.build()
     (error,) = caught.value.errors
     assert (error.path.name, error.line) == ("site.yaml", 3) and "write e.g. en" in error.message
+
+
+def test_site_yaml_with_windows_line_endings_reads_and_counts_lines_alike(site):
+    (site.root / "site.yaml").write_bytes(b"title: D\r\nbase_url: https://d.example/\r\nlangauge: en\r\n")
+    site.briefing("2026-03-05-relations", BRIEFING)
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert (error.path.name, error.line) == ("site.yaml", 3) and "langauge" in error.message

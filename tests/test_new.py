@@ -131,3 +131,14 @@ def test_new_actor_and_topic_profiles(example_copy):
     assert duplicate.returncode == 1 and "Delcy Rodríguez" in duplicate.stderr
     example_copy.build()
     assert "<h1>María Corina Machado</h1>" in example_copy.read("actors/maria-corina-machado/index.html")
+
+
+def test_new_knows_profiles_saved_as_md_in_capitals(example_copy):
+    profile = example_copy.content / "actors" / "delcy-rodriguez.md"
+    profile.rename(profile.with_name("delcy-rodriguez.MD"))
+    result = new(
+        example_copy, "Talks", "--topic", "Diplomacy", "--actor", "delcy rodriguez", "--date", "2026-03-06"
+    )
+    assert result.returncode == 0, result.stderr
+    text = (example_copy.root / result.stdout.strip()).read_text(encoding="utf-8")
+    assert 'actors: ["Delcy Rodríguez"]' in text

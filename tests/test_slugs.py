@@ -57,3 +57,8 @@ def test_two_long_names_alike_at_the_start_keep_two_slugs():
     north, south = slugify(start + "North office"), slugify(start + "South office")
     assert north != south and len(north) <= 200 and is_slug(north) and is_slug(south)
     assert slugify(start + "North office") == north  # the same name, the same slug, every build
+
+
+def test_a_long_name_with_no_hyphen_to_cut_at_still_fits():
+    slug = slugify("a" * 300)
+    assert len(slug) <= 200 and is_slug(slug) and slug != slugify("a" * 301)
