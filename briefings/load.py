@@ -335,6 +335,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         date=published,
         updated=updated,
         summary=summary or body.first_paragraph,
+        summary_written=bool(summary),
         topics=topics,
         actors=actors,
         location=briefing_fields["location"],  # type: ignore[arg-type]

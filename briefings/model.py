@@ -90,6 +90,9 @@ class Briefing:
     date: datetime  # aware, in the site timezone
     updated: datetime | None
     summary: str  # plain text: the front matter's, else the first paragraph
+    # The front matter gave `summary`: a page shows it above the body. One taken from the
+    # first paragraph is not shown again there, only in lists, feeds and descriptions.
+    summary_written: bool
     topics: tuple[str, ...]  # names as written
     actors: tuple[str, ...]
     location: str | None

@@ -145,7 +145,11 @@ sources:
     assert '<time datetime="2026-03-05T14:00:00-05:00">March 5, 2026</time>' in page
     assert '<time datetime="2026-03-06">March 6, 2026</time>' in page  # written without a time
     assert "Caracas" in page and "By Americas desk" in page
-    assert '<p class="summary">First paragraph is the summary.</p>' in page
+    # A summary taken from the first paragraph is not shown twice: once, in the body; lists
+    # and the description carry it.
+    assert '<p class="summary">' not in page and page.count("<p>First paragraph is the summary.</p>") == 1
+    assert '<meta name="description" content="First paragraph is the summary.">' in page
+    assert '<p class="summary">First paragraph is the summary.</p>' in site.read("index.html")
     assert '<a href="/actors/delcy-rodriguez/">Delcy Rodríguez</a>' in page
     assert '<a href="/topics/diplomacy/">Diplomacy</a>' in page
     assert '<a href="https://example.com/a" rel="noopener">Restored ties</a></cite>, Fox News Digital' in page
@@ -624,3 +628,11 @@ def test_site_yaml_with_windows_line_endings_reads_and_counts_lines_alike(site):
         site.build()
     (error,) = caught.value.errors
     assert (error.path.name, error.line) == ("site.yaml", 3) and "langauge" in error.message
+
+
+def test_a_written_summary_is_the_pages_lede(site):
+    site.briefing(
+        "2026-03-05-a", "title: A\ndate: 2026-03-05\ntopics: [T]\nsummary: In short, talks resumed."
+    )
+    site.build()
+    assert '<p class="summary">In short, talks resumed.</p>' in site.read("briefings/a/index.html")
