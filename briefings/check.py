@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -205,20 +206,38 @@ class _LinkChecker:
         """The content file (and line) a link was written in, else the page's template."""
         output = self.sources.get(file)
         source = getattr(output, "source", None)
+        needles = self._as_written(link)
         if isinstance(source, Path) and is_markdown(source):
-            lines = self._lines(source)
-            needles = self._as_written(link)
             # Where it is written as a link first (`](/about/)`, `url: /about/`), then anywhere:
             # the same text may also sit in an unrelated field above.
             for targets in (_as_link_targets, lambda needle: [needle]):
-                for needle in needles:
-                    for number, line in enumerate(lines, 1):
-                        if any(target in line for target in targets(needle)):
-                            return source, number
+                found = self._written_in(source, needles, targets)
+                if found is not None:
+                    return source, found
+        elif link:
+            # A page of the theme's (the chronology, a topic) prints what briefings wrote, an
+            # event's text: the briefing that wrote the link as a link is to blame.
+            for other in self._content_sources():
+                found = self._written_in(other, needles, _as_link_targets)
+                if found is not None:
+                    return other, found
         template = getattr(output, "template", None)
         if template:
             return self.templates / template, None
         return Path(str(file)), None
+
+    def _written_in(
+        self, source: Path, needles: list[str], targets: Callable[[str], list[str]]
+    ) -> int | None:
+        for needle in needles:
+            for number, line in enumerate(self._lines(source), 1):
+                if any(target in line for target in targets(needle)):
+                    return number
+        return None
+
+    def _content_sources(self) -> list[Path]:
+        found = {getattr(o, "source", None) for o in self.sources.values()}
+        return sorted(p for p in found if isinstance(p, Path) and is_markdown(p))
 
     def _as_written(self, link: str) -> list[str]:
         """How a writer may have typed a link the page prints: as printed, without the base

@@ -168,3 +168,19 @@ def test_a_broken_link_is_blamed_on_the_link_not_on_a_field_with_the_same_text(s
     assert result.returncode == 1
     (line,) = [line for line in result.stdout.splitlines() if "error:" in line]
     assert line.startswith("  9: error: link to /desk/gone/"), result.stdout
+
+
+def test_a_broken_link_in_an_events_text_is_blamed_once_on_the_briefing(site):
+    # The chronology and the topic's page print the event too: the briefing wrote the link.
+    desk(site)
+    front = (
+        GOOD.replace("Talks", "Links")
+        + "\nevents:\n  - {date: 2026-03-04, text: 'See [the pact](/topics/pactt/).'}"
+    )
+    site.briefing("2026-03-06-links", front)
+    result = run_cli("check", cwd=site.root)
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if "error:" in line]
+    assert errors == [line for line in errors if line.startswith("  7: error: link to /topics/pactt/")]
+    assert len(errors) == 1 and "other page(s)" in errors[0], result.stdout
+    assert "templates" not in result.stdout
