@@ -83,11 +83,11 @@ def term_type(term: Term) -> str:
     kind = (profile.kind or "").strip().casefold() if profile else ""
     if kind:
         return "Person" if kind in PERSON_KINDS else "Organization"
-    return _guess_type(term.name, (profile.role or "") if profile else "")
+    return guess_type(term.name, (profile.role or "") if profile else "")
 
 
 @lru_cache(maxsize=1 << 14)  # every page that mentions an actor asks again
-def _guess_type(name: str, role: str) -> str:
+def guess_type(name: str, role: str) -> str:
     """For an actor no profile's `kind` describes. A role says who holds it ("President of
     El Salvador") or what it is ("U.S. foreign ministry"). Without one, the name: a word like
     "Ministry" or "Court", or an acronym ("PDVSA", "U.N."), is an organization; two words

@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .frontmatter import parse_document
+from .jsonld import guess_type
 from .load import is_markdown, read_profile, undated_name
 from .model import Profile
 from .slugs import normalize_name, slugify
@@ -95,19 +96,27 @@ def new_briefing(
         slug = f"{_short(slugify(title), len(str(number)) + 1)}-{number}"
         path = content / "briefings" / f"{day}-{slug}.md"
         number += 1
-    topic_names = canonical(topics, known_profiles(content, "topics", config)) or ["Topic"]
+    topic_names = canonical(topics, known_profiles(content, "topics", config))
     actor_names = canonical(actors, known_profiles(content, "actors", config))
+    # No made-up topic: one the site would publish as a page. Left empty, the build says
+    # at this line that one is needed.
+    topics_line = (
+        f"topics: {_yaml_list(topic_names)}"
+        if topic_names
+        else "topics: []                   # at least one, e.g. [Diplomacy]; the build asks for it"
+    )
+    # Lists as blocks, their examples as comments: a writer uncomments a line and it reads.
     text = f"""---
 title: {json.dumps(normalize_name(title), ensure_ascii=False)}
 date: {local.isoformat()}
 summary: ""                  # one or two sentences; leave empty to use the first paragraph
-topics: {_yaml_list(topic_names)}
+{topics_line}
 actors: {_yaml_list(actor_names)}
-location: ""                 # the dateline, e.g. Caracas
+location: ""                 # the dateline: where it was reported from
 authors: []
-sources: []
+sources:
   # - {{outlet: Outlet name, title: "Headline", url: "https://…", date: {local.date().isoformat()}}}
-events: []
+events:
   # - date: {local.date().isoformat()}          # YYYY-MM-DD, YYYY-MM or YYYY
   #   text: What happened, in one sentence.
   #   actors: [Name]
@@ -130,9 +139,10 @@ def new_profile(content: Path, config: SiteConfig, section: str, name: str) -> P
         )
     fields = f"name: {json.dumps(normalize_name(name), ensure_ascii=False)}\naliases: []\n"
     if section == "actors":
-        fields += (
-            'kind: person               # person, government, organization, agency, country…\nrole: ""\n'
-        )
+        # The name's likely kind (see jsonld): "Ministry of …" is no person.
+        kind = {"Person": "person", "Organization": "organization"}.get(guess_type(name, ""), '""')
+        fields += f'kind: {kind:<22}# person, government, organization, agency, country…\nrole: ""\n'
+
     return _create(
         content / section / f"{slug}.md", f"---\n{fields}---\nWho or what this is, in a sentence or two.\n"
     )

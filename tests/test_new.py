@@ -7,6 +7,10 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
+from briefings.errors import ContentErrors
+
 from .conftest import ROOT
 
 
@@ -41,7 +45,7 @@ def test_new_briefing_has_complete_front_matter_and_builds(example_copy):
     assert "date: 2026-03-06T10:30:00-05:00" in text  # the site timezone, New York
     assert 'topics: ["US–Venezuela"]' in text  # the profile's name, found by alias
     assert 'actors: ["Delcy Rodríguez", "New Person"]' in text
-    assert "draft: true" in text and "events: []" in text and "#   text:" in text
+    assert "draft: true" in text and "events:\n" in text and "#   text:" in text
     # As written it is a draft: left out. Published, it builds and shows.
     report = example_copy.build()
     assert report.site.left_out_drafts == 1
@@ -65,7 +69,9 @@ def test_a_title_another_day_already_has_gets_a_slug_of_its_own(example_copy):
     # A weekly roundup keeps its title: each new one must still build beside the others.
     first = new(example_copy, "Weekly roundup", "--topic", "Diplomacy", "--date", "2026-03-02")
     second = new(example_copy, "Weekly roundup", "--topic", "Diplomacy", "--date", "2026-03-09")
-    third = new(example_copy, "US forces seize Maduro in Caracas", "--date", "2026-03-10")
+    third = new(
+        example_copy, "US forces seize Maduro in Caracas", "--topic", "Diplomacy", "--date", "2026-03-10"
+    )
     assert first.stdout.strip().endswith("2026-03-02-weekly-roundup.md")
     assert second.stdout.strip().endswith("2026-03-09-weekly-roundup-2.md")
     assert third.stdout.strip().endswith("2026-03-10-us-forces-seize-maduro-in-caracas-2.md")
@@ -142,3 +148,32 @@ def test_new_knows_profiles_saved_as_md_in_capitals(example_copy):
     assert result.returncode == 0, result.stderr
     text = (example_copy.root / result.stdout.strip()).read_text(encoding="utf-8")
     assert 'actors: ["Delcy Rodríguez"]' in text
+
+
+def test_examples_in_a_new_briefing_read_once_uncommented(example_copy):
+    result = new(example_copy, "Talks", "--topic", "Diplomacy", "--date", "2026-03-06")
+    path = example_copy.root / result.stdout.strip()
+    text = path.read_text(encoding="utf-8")
+    uncommented = text.replace("  # - {outlet", "  - {outlet").replace("  # - date", "  - date")
+    uncommented = uncommented.replace("  #   text", "    text").replace("  #   actors", "    actors")
+    path.write_text(uncommented.replace("draft: true", "draft: false"), encoding="utf-8")
+    example_copy.build()
+    assert "What happened, in one sentence." in example_copy.read("briefings/talks/index.html")
+
+
+def test_without_a_topic_no_made_up_one_is_written_and_the_build_asks_for_one(example_copy):
+    result = new(example_copy, "Talks", "--date", "2026-03-06")
+    text = (example_copy.root / result.stdout.strip()).read_text(encoding="utf-8")
+    assert "topics: []" in text and "Topic" not in text.split("topics:")[1].split("\n")[0]
+    with pytest.raises(ContentErrors) as caught:
+        example_copy.build()
+    assert [e.line for e in caught.value.errors] == [5]
+
+
+def test_new_actor_guesses_its_kind_and_needs_a_name(example_copy):
+    new(example_copy, "actor", "Ministry of Foreign Affairs")
+    text = (example_copy.content / "actors" / "ministry-of-foreign-affairs.md").read_text(encoding="utf-8")
+    assert "kind: organization" in text
+    result = new(example_copy, "actor")
+    assert result.returncode == 2 and "needs a name" in result.stderr
+    assert not list((example_copy.content / "briefings").glob("*-actor.md"))
