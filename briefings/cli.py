@@ -136,10 +136,14 @@ def build_command(
     rewritten = report.files_rewritten
     fresh = f" ({rewritten} rewritten)" if 0 <= rewritten < report.files_written else ""
     click.echo(
-        f"Built {site.articles} briefings into {output}: {report.pages} pages, "
+        f"Built {_count(site.articles, 'briefing')} into {output}: {report.pages} pages, "
         f"{report.files_written} files{fresh} in {report.seconds:.2f}s{extra}{raw}."
     )
     _leave_now()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _build_showing_progress(options: BuildOptions) -> BuildReport:
@@ -359,7 +363,7 @@ def serve_command(
             return
         _print_problems(problems)
         click.echo(
-            f"[{stamp}] Built {result.summary.articles} briefings, {result.pages} pages in {seconds:.2f}s."
+            f"[{stamp}] Built {_count(result.summary.articles, 'briefing')}, {result.pages} pages in {seconds:.2f}s."
         )
 
     def ready(url: str) -> None:

@@ -91,13 +91,18 @@ def read_corpus(
         relative = path.relative_to(root).as_posix()
         section = relative.split("/", 1)[0] if "/" in relative else ""
         if section in MARKDOWN_SECTIONS and not is_markdown(path) and _misnamed(path):
+            markdown = path.with_name(f"{path.stem.removesuffix('.md')}.md")
+            fix = (
+                f"it looks like a copy of {markdown.name}, which is read: delete it, or move it out of content/"
+                if markdown.exists()
+                else f"rename it to {markdown.name}"
+            )
             errors.append(
                 ContentError(
                     path,
                     1,
-                    f"this file has front matter but is not read: only .md and .markdown files are; "
-                    f"as it is, it would be published unread: rename it to "
-                    f"{path.stem.removesuffix('.md')}.md",
+                    "this file has front matter but is not read: only .md and .markdown files are; "
+                    f"as it is, it would be published unread: {fix}",
                 )
             )
             continue

@@ -122,7 +122,10 @@ def prepare(
     config = setup.config
     # What loaded cleanly still goes through index and plan, so one run reports
     # a YAML slip in one file and a duplicate slug in two others together.
-    corpus, load_problems = read_corpus(options.content, config, read_files)
+    try:
+        corpus, load_problems = read_corpus(options.content, config, read_files)
+    except ContentErrors as exc:  # no content folder at all: said with what site.yaml lacks
+        raise ContentErrors([*config_errors, *exc.errors]) from None
     load_errors = [p for p in load_problems if p.severity == "error"]
     now = options.now or datetime.now(UTC)
     progress("Indexing", 0, 0)

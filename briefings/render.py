@@ -171,12 +171,18 @@ def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:
     except jinja2.TemplateNotFound as exc:
         # At the include, import or extends that names it, when a template does.
         where = _template_frame(exc)
+        hint = ""
+        if (BUNDLED_TEMPLATES / str(exc.name)).is_file():
+            hint = (
+                "; a templates/ folder beside content/ replaces the whole bundled theme: copy "
+                f"{exc.name} (or all of them) from {BUNDLED_TEMPLATES} into it"
+            )
         raise ContentErrors(
             [
                 ContentError(
                     Path(where[0]) if where else Path(page.template),
                     where[1] if where else None,
-                    f"template not found: {exc.name}",
+                    f"template not found: {exc.name}{hint}",
                 )
             ]
         ) from None

@@ -33,7 +33,7 @@ def test_cli_builds_and_prints_one_line_summary(site):
     site.briefing("2026-03-05-relations", BRIEFING)
     result = run_cli("build", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 1 briefings into _site:")
+    assert result.stdout.startswith("Built 1 briefing into _site:")
     assert "pages" in result.stdout and result.stdout.strip().endswith("s.")
     assert (site.output / "briefings/relations/index.html").is_file()
     assert "rewritten" not in result.stdout  # a first build writes every file
@@ -636,3 +636,27 @@ def test_a_written_summary_is_the_pages_lede(site):
     )
     site.build()
     assert '<p class="summary">In short, talks resumed.</p>' in site.read("briefings/a/index.html")
+
+
+def test_a_theme_folder_missing_templates_says_it_replaces_the_bundled_one(site):
+    site.briefing("2026-03-05-relations", BRIEFING)
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "base.html").write_text((ROOT / "templates" / "base.html").read_text())
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    assert any("replaces the whole bundled theme" in e.message for e in caught.value.errors)
+
+
+def test_an_empty_folder_is_told_both_what_is_missing(tmp_path):
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "site.yaml" in result.stderr and "content folder not found" in result.stderr
+
+
+def test_a_copy_of_a_briefing_saved_as_text_is_not_to_be_renamed_over_it(site):
+    site.briefing("2026-03-05-a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    site.write("briefings/2026-03-05-a.md.txt", "---\ntitle: A\n---\nOld.\n")
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert "copy of 2026-03-05-a.md, which is read: delete it" in error.message
