@@ -612,22 +612,22 @@ def test_a_file_saved_as_utf16_says_so(site):
     assert (error.line, error.message) == (1, "the file is saved as UTF-16; save it as UTF-8")
 
 
-def test_a_language_that_is_not_a_language_tag_is_an_error(site):
-    site.config("title: D\nbase_url: https://d.example/\nlanguage: English\n")
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        # It would become <html lang="English">.
+        (b"title: D\nbase_url: https://d.example/\nlanguage: English\n", "write e.g. en"),
+        # Windows line endings: lines are counted as an editor shows them.
+        (b"title: D\r\nbase_url: https://d.example/\r\nlangauge: en\r\n", "langauge"),
+    ],
+)
+def test_a_site_yaml_mistake_on_its_third_line(site, settings, words):
+    (site.root / "site.yaml").write_bytes(settings)
     site.briefing("2026-03-05-relations", BRIEFING)
     with pytest.raises(ContentErrors) as caught:
         site.build()
     (error,) = caught.value.errors
-    assert (error.path.name, error.line) == ("site.yaml", 3) and "write e.g. en" in error.message
-
-
-def test_site_yaml_with_windows_line_endings_reads_and_counts_lines_alike(site):
-    (site.root / "site.yaml").write_bytes(b"title: D\r\nbase_url: https://d.example/\r\nlangauge: en\r\n")
-    site.briefing("2026-03-05-relations", BRIEFING)
-    with pytest.raises(ContentErrors) as caught:
-        site.build()
-    (error,) = caught.value.errors
-    assert (error.path.name, error.line) == ("site.yaml", 3) and "langauge" in error.message
+    assert (error.path.name, error.line) == ("site.yaml", 3) and words in error.message
 
 
 def test_a_written_summary_is_the_pages_lede(site):
