@@ -8,10 +8,10 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from .actor_kinds import guess_type
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .frontmatter import parse_document
-from .jsonld import guess_type
 from .load import is_markdown, read_profile, undated_name
 from .model import Profile
 from .slugs import normalize_name, slugify

@@ -1,0 +1,64 @@
+"""What an actor is when no profile's `kind` says: a person, an organization, or either.
+
+Structured data (`jsonld`) types the actors a briefing mentions; `new actor` writes a first
+`kind` for a profile. Both guess from the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Words that make a name an organization's: "U.S. Department of State", "Supreme Court",
+# "Banco Central de Venezuela", "Ejército Nacional".
+# fmt: off
+ORGANIZATION_WORDS = frozenset({
+    "administration", "agency", "alliance", "army", "assembly", "association", "authority",
+    "bank", "board", "bureau", "cabinet", "cartel", "central", "coalition", "command",
+    "commission", "committee", "company", "congress", "corp", "corporation", "council",
+    "court", "department", "embassy", "federal", "federation", "forces", "foundation", "front",
+    "fund", "government", "group", "guard", "house", "inc", "institute", "international",
+    "kingdom", "league", "llc", "ltd", "military", "ministry", "movement", "national",
+    "nations", "navy", "network", "news", "office", "organisation", "organization",
+    "parliament", "party", "police", "post", "presidency", "press", "republic", "secretariat",
+    "senate", "service", "states", "times", "tribunal", "union", "university", "asamblea",
+    "banco", "comisión", "congreso", "corte", "ejército", "embajada", "frente", "fuerza",
+    "fuerzas", "fundación", "gobierno", "grupo", "guardia", "ministerio", "movimiento",
+    "nacional", "organización", "partido", "policía", "república", "senado", "universidad",
+})
+# fmt: on
+
+
+# Words of a role that a person holds: "Interim president of Venezuela", "Wife of …".
+# fmt: off
+PERSON_ROLE_WORDS = frozenset({
+    "adviser", "advisor", "ambassador", "attorney", "ceo", "chair", "chairman", "chairwoman",
+    "commander", "congressman", "congresswoman", "daughter", "deputy", "director", "envoy",
+    "founder", "governor", "husband", "journalist", "judge", "king", "lawyer", "leader", "mayor",
+    "minister", "mother", "father", "president", "prime", "prince", "princess", "prosecutor",
+    "queen", "reporter", "secretary", "senator", "son", "speaker", "spokesman",
+    "spokesperson", "spokeswoman", "wife", "alcalde", "canciller", "diputada", "diputado",
+    "esposa", "esposo", "fiscal", "gobernador", "jueza", "juez", "ministra", "ministro",
+    "presidenta", "presidente", "senadora", "senador",
+})
+# fmt: on
+
+
+@lru_cache(maxsize=1 << 14)  # every page that mentions an actor asks again
+def guess_type(name: str, role: str) -> str:
+    """For an actor no profile's `kind` describes. A role says who holds it ("President of
+    El Salvador") or what it is ("U.S. foreign ministry"). Without one, the name: a word like
+    "Ministry" or "Court", or an acronym ("PDVSA", "U.N."), is an organization; two words
+    or more, a person; a single word ("Venezuela", "Maduro") could be either."""
+    role_words = set(re.findall(r"\w+", role.casefold()))
+    if role_words & PERSON_ROLE_WORDS:
+        return "Person"
+    if role_words & ORGANIZATION_WORDS:
+        return "Organization"
+    words = re.findall(r"\w+", name.casefold())
+    letters = [c for c in name if c.isalpha()]
+    if any(word in ORGANIZATION_WORDS for word in words) or (
+        len(letters) >= 2 and all(c.isupper() for c in letters)
+    ):
+        return "Organization"
+    return "Person" if len(words) > 1 else "Thing"
