@@ -128,6 +128,7 @@ class _LinkChecker:
         self.parsed: dict[PurePosixPath, _Parsed] = {}
         self.followed = 0
         self._source_text: dict[Path, list[str]] = {}
+        self._writers: dict[tuple[str, ...], tuple[Path, int] | None] = {}  # by how a link is written
         self.malformed: list[ContentError] = []
 
     def check(self) -> list[ContentError]:
@@ -214,13 +215,12 @@ class _LinkChecker:
                 found = self._written_in(source, needles, targets)
                 if found is not None:
                     return source, found
-        elif link:
-            # A page of the theme's (the chronology, a topic) prints what briefings wrote, an
-            # event's text: the briefing that wrote the link as a link is to blame.
-            for other in self._content_sources():
-                found = self._written_in(other, needles, _as_link_targets)
-                if found is not None:
-                    return other, found
+        if link:
+            # A page prints what other files wrote too (an event's text on the chronology, on
+            # a topic's page): the file that wrote the link as a link is to blame.
+            blamed = self._writer_of(tuple(needles))
+            if blamed is not None:
+                return blamed
         template = getattr(output, "template", None)
         if template:
             return self.templates / template, None
@@ -235,9 +235,18 @@ class _LinkChecker:
                     return number
         return None
 
-    def _content_sources(self) -> list[Path]:
-        found = {getattr(o, "source", None) for o in self.sources.values()}
-        return sorted(p for p in found if isinstance(p, Path) and is_markdown(p))
+    def _writer_of(self, needles: tuple[str, ...]) -> tuple[Path, int] | None:
+        """The first content file (and line) writing one of these links; asked once per link,
+        however many pages print it."""
+        if needles not in self._writers:
+            self._writers[needles] = None
+            found = {getattr(o, "source", None) for o in self.sources.values()}
+            for source in sorted(p for p in found if isinstance(p, Path) and is_markdown(p)):
+                line = self._written_in(source, list(needles), _as_link_targets)
+                if line is not None:
+                    self._writers[needles] = (source, line)
+                    break
+        return self._writers[needles]
 
     def _as_written(self, link: str) -> list[str]:
         """How a writer may have typed a link the page prints: as printed, without the base

@@ -410,7 +410,8 @@ def new_command(
     try:
         config = load_config(options.resolved_config_file())
         if len(words) == 1 and words[0] in ("actor", "topic"):
-            raise click.UsageError(f'new {words[0]} needs a name, e.g. new {words[0]} "Critical minerals"')
+            example = "María Corina Machado" if words[0] == "actor" else "Critical minerals"
+            raise click.UsageError(f'new {words[0]} needs a name, e.g. new {words[0]} "{example}"')
         if len(words) == 2 and words[0] in ("actor", "topic"):
             path = new_profile(content, config, words[0] + "s", words[1])
         else:

@@ -91,11 +91,11 @@ def read_corpus(
         relative = path.relative_to(root).as_posix()
         section = relative.split("/", 1)[0] if "/" in relative else ""
         if section in MARKDOWN_SECTIONS and not is_markdown(path) and _misnamed(path):
-            markdown = path.with_name(f"{path.stem.removesuffix('.md')}.md")
+            original = path.with_suffix("")  # x.md.bak → x.md, x.MD.txt → x.MD
             fix = (
-                f"it looks like a copy of {markdown.name}, which is read: delete it, or move it out of content/"
-                if markdown.exists()
-                else f"rename it to {markdown.name}"
+                f"it looks like a copy of {original.name}, which is read: delete it, or move it out of content/"
+                if is_markdown(original) and original.exists()
+                else f"rename it to {(original.with_suffix('') if is_markdown(original) else original).name}.md"
             )
             errors.append(
                 ContentError(

@@ -656,7 +656,14 @@ def test_an_empty_folder_is_told_both_what_is_missing(tmp_path):
 def test_a_copy_of_a_briefing_saved_as_text_is_not_to_be_renamed_over_it(site):
     site.briefing("2026-03-05-a", "title: A\ndate: 2026-03-05\ntopics: [T]")
     site.write("briefings/2026-03-05-a.md.txt", "---\ntitle: A\n---\nOld.\n")
+    site.write("briefings/2026-03-06-b.markdown", "---\ntitle: B\ndate: 2026-03-06\ntopics: [T]\n---\nB.\n")
+    site.write("briefings/2026-03-06-b.markdown.bak", "---\ntitle: B\n---\nOld.\n")
+    site.write("briefings/2026-03-07-c.MD.txt", "---\ntitle: C\n---\nNew.\n")
     with pytest.raises(ContentErrors) as caught:
         site.build()
-    (error,) = caught.value.errors
-    assert "copy of 2026-03-05-a.md, which is read: delete it" in error.message
+    fixes = {e.path.name: e.message.split("unread: ")[-1] for e in caught.value.errors}
+    assert fixes == {
+        "2026-03-05-a.md.txt": "it looks like a copy of 2026-03-05-a.md, which is read: delete it, or move it out of content/",
+        "2026-03-06-b.markdown.bak": "it looks like a copy of 2026-03-06-b.markdown, which is read: delete it, or move it out of content/",
+        "2026-03-07-c.MD.txt": "rename it to 2026-03-07-c.md",
+    }

@@ -171,8 +171,10 @@ def test_a_broken_link_is_blamed_on_the_link_not_on_a_field_with_the_same_text(s
 
 
 def test_a_broken_link_in_an_events_text_is_blamed_once_on_the_briefing(site):
-    # The chronology and the topic's page print the event too: the briefing wrote the link.
+    # The chronology and the topic's page print the event too (a page with a profile of
+    # its own, here): the briefing wrote the link.
     desk(site)
+    site.write("topics/diplomacy.md", "---\nname: Diplomacy\n---\nTalks between states.\n")
     front = (
         GOOD.replace("Talks", "Links")
         + "\nevents:\n  - {date: 2026-03-04, text: 'See [the pact](/topics/pactt/).'}"
