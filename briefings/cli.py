@@ -348,9 +348,12 @@ def serve_command(
             err=True,
         )
 
+    shown: list[tuple[object, ...]] = []  # the warnings last printed: a save repeats none
+
     def report(result, problems, seconds) -> None:  # type: ignore[no-untyped-def]
         stamp = time.strftime("%H:%M:%S")
         if result is None:
+            shown.clear()
             _print_problems(problems)
             click.echo(
                 click.style(
@@ -361,9 +364,13 @@ def serve_command(
                 err=True,
             )
             return
-        _print_problems(problems)
+        again = shown == [tuple(problems)]
+        if not again:
+            _print_problems(problems)
+            shown[:] = [tuple(problems)]
+        same = f" ({_count(len(problems), 'warning')} as before)" if again and problems else ""
         click.echo(
-            f"[{stamp}] Built {_count(result.summary.articles, 'briefing')}, {result.pages} pages in {seconds:.2f}s."
+            f"[{stamp}] Built {_count(result.summary.articles, 'briefing')}, {result.pages} pages in {seconds:.2f}s{same}."
         )
 
     def ready(url: str) -> None:

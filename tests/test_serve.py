@@ -280,3 +280,17 @@ def test_the_preview_survives_a_crash_and_picks_up_a_new_templates_folder(previe
     base = site.root / "templates/base.html"
     base.write_text(base.read_text().replace("Skip to content", "Skip to the briefing"))
     expect(page.locator("a.skip")).to_have_text("Skip to the briefing", timeout=WAIT_MS)
+
+
+def test_a_save_does_not_print_the_same_warnings_again(example_copy):
+    # A near-miss name warns on every build; the writer reads it once, not on every save.
+    edit(example_copy, BRIEFING, "topics: [", "topics: [Diplomcy, ")
+    process, _ = start_serve(example_copy.root)  # its first build is printed by now
+    try:
+        edit(example_copy, BRIEFING, "\n---\n", "\n---\nA correction.\n\n")
+        rebuilt = next(line for line in process.stdout if "] Built " in line)
+    finally:
+        stop(process)
+    warned = [line for line in process.stderr.read().splitlines() if "Diplomcy" in line]
+    assert len(warned) == 1, warned
+    assert "(1 warning as before)" in rebuilt
