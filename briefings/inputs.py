@@ -26,7 +26,6 @@ from pathlib import Path, PurePosixPath
 from .cache import digest, engine_fingerprint, read_sealed, write_sealed
 from .errors import ContentError
 
-_RECORD = digest(b"input manifest")
 # Files modified this close to a build's start are too recent to be trusted by their dates.
 RECENT_NS = 2_000_000_000
 
@@ -66,7 +65,14 @@ class Remembered:
     fixed: bytes = b""  # InputState.fixed
     content: Mapping[bytes, bytes | None] = field(default_factory=dict)  # InputState.files
     load_keys: Mapping[str, bytes] = field(default_factory=dict)  # content file (its path) → load key
+    load_settings: bytes = b""  # what the load keys were made with (incremental.load_settings)
     manifest: bytes = b""  # the token of the output manifest this build wrote
+
+
+def _record_key() -> bytes:
+    # Bound to the engine: a record pickled by another version (after an upgrade, with the
+    # cache kept) could unpickle with a field missing, and is not read at all.
+    return digest(b"input manifest", engine_fingerprint())
 
 
 def _record_file(cache_dir: Path, output: Path) -> Path:
@@ -205,7 +211,7 @@ def unchanged(cache_dir: Path, output: Path, inputs: InputState, now: datetime) 
 
 def recall(cache_dir: Path, output: Path) -> Remembered | None:
     """What the last build into `output` remembered, if anything."""
-    remembered = read_sealed(_record_file(cache_dir, output), _RECORD)
+    remembered = read_sealed(_record_file(cache_dir, output), _record_key())
     return remembered if isinstance(remembered, Remembered) else None
 
 
@@ -223,7 +229,7 @@ def output_as_written(remembered: Remembered, output: Path) -> OutputScan | None
 
 
 def remember(cache_dir: Path, output: Path, remembered: Remembered) -> None:
-    write_sealed(_record_file(cache_dir, output), _RECORD, remembered)
+    write_sealed(_record_file(cache_dir, output), _record_key(), remembered)
 
 
 def forget(cache_dir: Path, output: Path) -> None:

@@ -232,7 +232,12 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 _once(lambda: _keep_last(builder, options, *prepare(options, builder.read_files)[:4])),
                 "bodies" if edits is not None else "unchanged",
             )
-    config, site, urls, outputs, templates = prepare(options, builder.read_files, builder.progress)
+    if inputs is not None and builder.cache_dir is not None:
+        builder.trusted = _unchanged_load_keys(builder.cache_dir, options, inputs)
+    try:
+        config, site, urls, outputs, templates = prepare(options, builder.read_files, builder.progress)
+    finally:
+        builder.trusted = None
     env = builder.environment(templates, config, urls, options.noindex)
     recorded = _as_recorded(builder, options.output) if inputs is not None else None
     in_place = recorded[0] if recorded else None
@@ -264,6 +269,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 fixed=inputs.fixed,
                 content=inputs.files,
                 load_keys={str(path): key for path, key in builder.load_keys.items()},
+                load_settings=builder.load_settings,
                 manifest=written.manifest,
             )
             remember(builder.cache_dir, options.output, remembered)
@@ -408,6 +414,27 @@ def _input_state(options: BuildOptions) -> InputState | None:
         options.resolved_templates(),
         options.resolved_config_file(),
     )
+
+
+def _unchanged_load_keys(
+    cache_dir: Path, options: BuildOptions, inputs: InputState
+) -> tuple[bytes, dict[str, bytes]] | None:
+    """The load keys the last build into this output found for content files whose stat is
+    the same now (and was not too recent then to tell), with the settings they were made
+    with: such files need not be read again. The stat includes the inode and the change
+    time, which every write moves, so a file saved with its date put back is read anyway."""
+    last = recall(cache_dir, options.output.absolute())
+    if last is None or not last.load_keys or not last.load_settings:
+        return None
+    trusted: dict[str, bytes] = {}
+    for name, line in inputs.files.items():
+        if line is None or last.content.get(name) != line:
+            continue
+        path = str(options.content.joinpath(*os.fsdecode(name).split("/")[1:]))
+        key = last.load_keys.get(path)
+        if key is not None:
+            trusted[path] = key
+    return last.load_settings, trusted
 
 
 def _as_recorded(builder: Builder, output: Path) -> tuple[bytes, OutputScan] | None:

@@ -243,3 +243,39 @@ def test_builds_shared_by_several_workers_write_what_one_process_writes(site, tm
     site.build(workers=1)
     assert parsed == [note]
     assert files_under(site.output) == clean_build(site, tmp_path)
+
+
+def test_a_cache_written_by_another_version_of_the_engine_is_not_read(example_copy, tmp_path, monkeypatch):
+    """After an upgrade with .cache/ kept, the record of the last build and the output
+    manifest were pickled by other classes: read anyway, they could lack a field."""
+    from briefings import cache, inputs
+
+    example_copy.build()
+    monkeypatch.setattr(cache, "_ENGINE", cache.digest(b"the next version of the engine"))
+    assert inputs.recall(example_copy.root / ".cache", example_copy.output) is None
+    report = example_copy.build()
+    assert report.route == "swapped"
+    assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
+
+
+def test_files_the_last_build_read_are_trusted_by_stat_and_the_rest_read_again(
+    example_copy, tmp_path, monkeypatch
+):
+    # With no file too recent to be told by its stat, untouched files are not read again.
+    from briefings import inputs
+
+    monkeypatch.setattr(inputs, "RECENT_NS", 0)
+    example_copy.build()
+    briefing = example_copy.content / "briefings/2026-01-03-us-forces-seize-maduro-in-caracas.md"
+    text = briefing.read_bytes()
+    # A new title of the same length, with the file's size and dates put back: only the
+    # change time tells, and it is enough.
+    _rewrite_keeping_size_and_date(briefing, text.replace(b"forces seize", b"forces seise", 1))
+    example_copy.build()
+    assert "U.S. forces seise" in example_copy.read("chronology/index.html")
+    assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
+    # A setting that changes what loading gives: every file is read again with it.
+    settings = example_copy.root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("America/New_York", "Asia/Tokyo"))
+    example_copy.build()
+    assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
