@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from typing import Generic, Literal, TypeVar
 
 from .config import SiteConfig
@@ -384,7 +385,9 @@ def _chronology(
             pending.topic_names += briefing.topics
 
     def terms(names: Iterable[str], index: _Terms) -> tuple[Term, ...]:
-        return tuple(sorted(_unique(index.term_for(n) for n in names), key=lambda t: t.slug))
+        # By slug, a string: each term is one object, and hashing the dataclass costs more.
+        found = {term.slug: term for term in map(index.term_for, dict.fromkeys(names))}
+        return tuple(found[slug] for slug in sorted(found))
 
     entries = [
         ChronologyEntry(
@@ -569,12 +572,22 @@ def _term_indexes(
 
 
 def _most_common(terms: Iterable[Term], exclude: Term) -> tuple[tuple[Term, int], ...]:
-    counts = Counter(t for t in terms if t != exclude)
+    # Terms of one kind, each one object from its index: counted by slug, a string, since
+    # hashing and comparing the dataclasses themselves cost more than the counting.
+    found = list(terms)
+    slugs = list(map(_slug_of, found))
+    counts = Counter(slugs)
+    if found and found[0].kind == exclude.kind:
+        counts.pop(exclude.slug, None)
+    by_slug = dict(zip(slugs, found, strict=True))
     ranked = sorted(
-        counts.items(),
+        ((by_slug[slug], n) for slug, n in counts.items()),
         key=lambda item: (-item[1], item[0].name.casefold(), item[0].slug),
     )
     return tuple(ranked[:PEERS_LIMIT])
+
+
+_slug_of = attrgetter("slug")
 
 
 def _unique(items: Iterable[T]) -> tuple[T, ...]:
