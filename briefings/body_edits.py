@@ -151,7 +151,7 @@ def rebuild(
     rendered = {page.file: render_tracked(env, page) for page in pages}
     changed = {
         file: data
-        for file, (data, _) in rendered.items()
+        for file, (data, _, _) in rendered.items()
         if manifest.entries[str(file)].content != digest(data)
     }
     journal = builder.journal_file(output)
@@ -161,7 +161,7 @@ def rebuild(
     # The stored plans stay as they are: they name briefings by path, not by what they say.
     entries = dict(manifest.entries)
     for page in pages:
-        data, bodies = rendered[page.file]
+        data, bodies, _ = rendered[page.file]
         # Never equal to a page key: the next full build renders these pages again once,
         # whatever it finds, and keeps them when the bytes agree.
         entry = entry_for(output / page.file, b"", digest(data), bodies)

@@ -425,7 +425,11 @@ class Fingerprinter:
                 return (b"k%d:" % len(known), known)
             names = self.fields.get(type(value))
             if names is None:
-                names = self.fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+                # A class may leave out fields its pages fingerprint apart (index.Article).
+                left_out = getattr(type(value), "_unfingerprinted", ())
+                names = self.fields[type(value)] = tuple(
+                    f.name for f in dataclasses.fields(value) if f.name not in left_out
+                )
             return [self._fp(getattr(value, name)) for name in names]
         if isinstance(value, type) or (callable(value) and hasattr(value, "__qualname__")):
             owner = getattr(value, "__self__", None)  # a bound method: its object is data too

@@ -414,6 +414,8 @@ class Builder:
                                 result.bodies,
                                 result.snapshot,
                             )
+                            if result.others_related:
+                                keys[n] = b""  # never equal to a page key: rendered every time
                             rewritten += not result.kept
                             file = outputs[n].file
                             staging.add(file, Kept(output / file) if result.kept else Written())
@@ -596,6 +598,7 @@ class _Rendered:
     kept: bool  # the same bytes as the last build's file, which was linked instead
     bodies: frozenset[str]  # briefings whose bodies the page prints
     snapshot: bytes | None  # its plan, when it prints any
+    others_related: bool  # render.Rendered.others_related: its key cannot tell it is unchanged
 
 
 class _Renderer:
@@ -623,10 +626,10 @@ class _Renderer:
     def __call__(self, n: int) -> _Rendered | tuple[ContentError, ...]:
         page = self.pages[n]
         if isinstance(page, ComputedFile):
-            data, bodies = page.make(), frozenset[str]()
+            data, bodies, others_related = page.make(), frozenset[str](), False
         else:
             try:
-                data, bodies = render_tracked(self.env, page)
+                data, bodies, others_related = render_tracked(self.env, page)
             except ContentErrors as exc:
                 return exc.errors
         content = digest(data)
@@ -635,7 +638,8 @@ class _Renderer:
         if not kept:
             target = self.place(page.file) if self.place is not None else self.targets[n]
             target.write_bytes(data)
-        return _Rendered(content, kept, bodies, freeze_page(page) if bodies and self.snapshots else None)
+        snapshot = freeze_page(page) if bodies and self.snapshots else None
+        return _Rendered(content, kept, bodies, snapshot, others_related)
 
 
 def _last_size(manifest: Manifest, item: PlannedPage | ComputedFile) -> int:

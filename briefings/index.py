@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections import Counter, defaultdict
@@ -9,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
-from typing import Generic, Literal, TypeVar
+from typing import ClassVar, Generic, Literal, TypeVar
 
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors, warning
@@ -80,8 +81,16 @@ class Article:
     topics: tuple[Term, ...]
     actors: tuple[Term, ...]
     events: tuple[ChronologyEntry, ...]
-    related: tuple[Briefing, ...]
-    scheduled: bool = False  # dated after the build's "now": shown only with --future
+    related: tuple[Briefing, ...] = dataclasses.field(repr=False)  # printed whole, it would go unnoticed
+    scheduled: bool = False
+    # Left out of its fingerprint (cache.Fingerprinter): a new title, or a briefing added,
+    # changes the related briefings of a dozen others, and with them every list that shows
+    # those, where nothing changes. Its own page's plan gives `related` apart, and pages
+    # that read another article's are told when they render (render.TrackingEnvironment).
+    # Python code that reads it for a page (JSON-LD, say) must give it in the plan too.
+    _unfingerprinted: ClassVar[tuple[str, ...]] = (
+        "related",
+    )  # dated after the build's "now": shown only with --future
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,6 +175,9 @@ def briefing_page(article: Article, config: SiteConfig, urls: Urls) -> PlannedPa
         "briefing.html",
         article.briefing.path,
         article=article,
+        # Apart from the article, whose fingerprint leaves them out (index.Article): its
+        # page is the one that shows them.
+        related=article.related,
         structured_data=jsonld.Described("news_article", article),
     )
 

@@ -6,6 +6,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 import jinja2.runtime
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from . import jsonld
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
+from .index import Article
 from .model import MONTH_NAMES, Briefing, PartialDate
 from .plan import PlannedPage
 from .urls import Urls
@@ -34,25 +36,50 @@ def iso_datetime(moment: datetime | PartialDate) -> str:
     return moment.isoformat()
 
 
-class TrackingEnvironment(jinja2.Environment):
-    """Records which briefings' bodies the page being rendered prints.
+class Reads:
+    """What a page, or a fragment of one, read while it rendered, beyond its fingerprint."""
 
-    Templates read every attribute through `getattr`/`getitem`; a page that never reads a
-    briefing's `body_html` shows nothing of that briefing that an edit to its body alone
-    can change, so such an edit need not render it again (see body_edits.py).
+    __slots__ = ("bodies", "related")
+
+    def __init__(self) -> None:
+        self.bodies: set[str] = set()  # paths of briefings whose body_html it printed
+        self.related: set[str] = set()  # paths of articles whose `related` it read
+
+    def update(self, other: Reads) -> None:
+        self.bodies |= other.bodies
+        self.related |= other.related
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """Records what of its briefings the page being rendered reads.
+
+    Templates read every attribute through `getattr`/`getitem`:
+    - a page that never reads a briefing's `body_html` shows nothing of that briefing that
+      an edit to its body alone can change, so such an edit need not render it again (see
+      body_edits.py);
+    - an article's `related` is left out of its fingerprint (index.Article), since only its
+      own page shows it, where the plan gives it apart. A page that reads another
+      article's is told (Rendered.others_related), and never kept by fingerprint.
     """
 
-    bodies_read: set[str] | None = None  # paths of briefings, while a page renders
+    reads: Reads | None = None  # while a page renders
 
     def getattr(self, obj: object, attribute: str) -> object:
-        if attribute == "body_html" and self.bodies_read is not None and isinstance(obj, Briefing):
-            self.bodies_read.add(str(obj.path))
+        if self.reads is not None:
+            self._note(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: object, argument: object) -> object:
-        if argument == "body_html" and self.bodies_read is not None and isinstance(obj, Briefing):
-            self.bodies_read.add(str(obj.path))
+        if self.reads is not None and isinstance(argument, str):
+            self._note(obj, argument)
         return super().getitem(obj, argument)
+
+    def _note(self, obj: object, name: str) -> None:
+        assert self.reads is not None
+        if name == "body_html" and isinstance(obj, Briefing):
+            self.reads.bodies.add(str(obj.path))
+        elif name == "related" and isinstance(obj, Article):
+            self.reads.related.add(str(obj.briefing.path))
 
 
 def make_environment(
@@ -99,22 +126,22 @@ def _shared_fragments() -> tuple[Callable[..., Markup], Callable[..., Markup]]:
     printed with `shared_lines`: a template's loop costs more per item than the item itself
     once it is rendered.
     """
-    memo: dict[tuple[object, ...], tuple[Markup, frozenset[str], tuple[object, ...]]] = {}
+    memo: dict[tuple[object, ...], tuple[Markup, Reads, tuple[object, ...]]] = {}
 
     def fragment(macro: jinja2.runtime.Macro, code: object, values: tuple[object, ...]) -> Markup:
         key = (code, *map(id, values))
         found = memo.get(key)
         env = macro._environment
-        outer = getattr(env, "bodies_read", None)
+        outer = getattr(env, "reads", None)
         if found is None:
             # What the fragment reads is kept with it, to count on every page that shows it.
-            env.bodies_read = reads = set()
+            env.reads = reads = Reads()
             try:
                 html = Markup(macro(*values))
             finally:
-                env.bodies_read = outer
+                env.reads = outer
             # The values are kept with the result, so their ids cannot be reused meanwhile.
-            found = memo[key] = (html, frozenset(reads), values)
+            found = memo[key] = (html, reads, values)
         if outer is not None:
             outer.update(found[1])
         return found[0]
@@ -138,16 +165,26 @@ def start_build(env: jinja2.Environment) -> None:
     env.globals["shared"].clear()
 
 
-def render_tracked(env: jinja2.Environment, page: PlannedPage) -> tuple[bytes, frozenset[str]]:
-    """The page's bytes, and the paths of the briefings whose bodies it prints."""
+class Rendered(NamedTuple):
+    data: bytes
+    bodies: frozenset[str]  # paths of the briefings whose bodies the page prints
+    # It read the related briefings of an article other than its own: its fingerprint,
+    # which leaves them out, cannot tell when it changes.
+    others_related: bool
+
+
+def render_tracked(env: jinja2.Environment, page: PlannedPage) -> Rendered:
+    """The page's bytes, and what of its briefings it read (TrackingEnvironment)."""
     if not isinstance(env, TrackingEnvironment):
-        return render_page(env, page), frozenset()
-    env.bodies_read = set()
+        return Rendered(render_page(env, page), frozenset(), True)
+    env.reads = reads = Reads()
     try:
         data = render_page(env, page)
-        return data, frozenset(env.bodies_read)
     finally:
-        env.bodies_read = None
+        env.reads = None
+    own = page.context.get("article")
+    others = reads.related - {str(own.briefing.path)} if isinstance(own, Article) else reads.related
+    return Rendered(data, frozenset(reads.bodies), bool(others))
 
 
 def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:

@@ -279,3 +279,62 @@ def test_files_the_last_build_read_are_trusted_by_stat_and_the_rest_read_again(
     settings.write_text(settings.read_text(encoding="utf-8").replace("America/New_York", "Asia/Tokyo"))
     example_copy.build()
     assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
+
+
+def _three_related(site: SiteDir) -> Path:
+    """Three briefings on one topic and actor: each lists the other two as related."""
+    for day, title in (("02", "Oil exports rise"), ("03", "Tanker leaves Jose")):
+        site.briefing(
+            f"2026-03-{day}-b{day}", f"title: {title}\ndate: 2026-03-{day}\ntopics: [Oil]\nactors: [PDVSA]"
+        )
+    return site.briefing(
+        "2026-03-04-b04", "title: Refinery restarts\ndate: 2026-03-04\ntopics: [Oil]\nactors: [PDVSA]"
+    )
+
+
+def test_a_new_title_shows_on_the_pages_that_list_the_briefing_as_related(site, tmp_path):
+    changed = _three_related(site)
+    site.build()
+    assert "Refinery restarts" in site.read("briefings/b02/index.html")
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Refinery restarts", "Refinery idles"))
+    site.build()
+    for name in ("b02", "b03"):
+        page = site.read(f"briefings/{name}/index.html")
+        assert "Refinery idles" in page and "Refinery restarts" not in page, name
+    assert files_under(site.output) == clean_build(site, tmp_path)
+
+
+def test_a_theme_that_shows_related_briefings_on_other_pages_is_kept_up_to_date(site, tmp_path):
+    # The fingerprint of a list leaves out each item's related briefings; a theme that prints
+    # them anyway (here on the topic page, through a macro shared between pages) still gets
+    # them right after each build.
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    term = site.root / "templates/term.html"
+    term.write_text(
+        term.read_text(encoding="utf-8").replace(
+            "{% if index.articles %}",
+            '{% import "_related.html" as r %}'
+            "{% for a in index.articles %}{{ shared(r.related, a) }}{% endfor %}\n{% if index.articles %}",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    (site.root / "templates/_related.html").write_text(
+        "{% macro related(a) %}<p>{{ a.briefing.title }} goes with "
+        "{% for r in a.related %}{{ r.title }}; {% endfor %}</p>{% endmacro %}\n",
+        encoding="utf-8",
+    )
+    _three_related(site)
+    site.build()
+    site.briefing(
+        "2026-03-05-b05", "title: Fuel lines lengthen\ndate: 2026-03-05\ntopics: [Grain]\nactors: [PDVSA]"
+    )
+    site.build()
+    # b05 shares only the actor with the others: it is related to each, after them.
+    assert "Fuel lines lengthen" in site.read("topics/oil/index.html")
+    assert files_under(site.output) == clean_build(site, tmp_path)
+    oil = site.content / "briefings/2026-03-02-b02.md"
+    oil.write_text(oil.read_text(encoding="utf-8").replace("Oil exports rise", "Oil exports slow"))
+    site.build()
+    assert "goes with Oil exports slow" in site.read("topics/oil/index.html")
+    assert files_under(site.output) == clean_build(site, tmp_path)

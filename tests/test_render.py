@@ -47,8 +47,8 @@ def test_shared_lines_prints_what_the_loop_prints_and_renders_each_item_once(tmp
     env = environment(tmp_path, rendered)
     items = [Item("Caracas <talks>", "<p>a</p>"), Item("Oil & gas", "<p>b</p>")]
     start_build(env)
-    looped, _ = render_tracked(env, page("loop.html", items))
-    lined, _ = render_tracked(env, page("lines.html", items))
+    looped = render_tracked(env, page("loop.html", items)).data
+    lined = render_tracked(env, page("lines.html", items)).data
     assert lined == looped
     assert lined.decode() == "<ol>\n<li>· Caracas &lt;talks&gt;</li>\n<li>· Oil &amp; gas</li>\n</ol>\n"
     # Both pages showed both items; each was rendered once.
