@@ -32,6 +32,8 @@ class LineMap(dict):
     # Mistakes that leave the mapping readable (a key given twice): reported by whoever
     # reads it, alongside everything else wrong with the file.
     problems: tuple[ContentError, ...] = ()
+    # Keys whose value was refused with a message of its own (an alias): not also "missing".
+    refused: frozenset[str] = frozenset()
 
 
 class LineList(list):
@@ -127,15 +129,37 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LineMap:
                 )
             )
             continue
+        if _is_alias(loader, value_node):
+            loader.problems.append((line, f"{key}: {_ALIAS}"))
+            result.refused |= {key}
+            continue
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
 
 
+# A YAML alias (`*name`) repeats what an anchor (`&name`) named. Nested, a few hundred
+# bytes of them stand for billions of values: refused, so no file can make a build, or a
+# message about it, exhaust the machine's memory.
+_ALIAS = "a YAML alias (*name) is not read in front matter; write the value out in full"
+
+
+def _is_alias(loader: _Loader, node: yaml.Node) -> bool:
+    # Each node is made once; meeting one already made means an alias led to it again.
+    return node in loader.constructed_objects or node in loader.recursive_objects
+
+
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.item_lines = [_line(loader, child) for child in node.value]
+    result = LineList()
+    result.item_lines = []
     result.line = _line(loader, node)
+    for child in node.value:
+        if _is_alias(loader, child):
+            # The alias's own place is not kept; the list's is.
+            loader.problems.append((result.line, f"in this list, {_ALIAS}"))
+            continue
+        result.append(loader.construct_object(child, deep=True))
+        result.item_lines.append(_line(loader, child))
     return result
 
 

@@ -94,8 +94,8 @@ class FieldReader:
                 if key in self.meta:
                     message = f"{self.name(key)}: is empty; write a value after '{key}:'"
                     line = self.line(key)
-                elif key in self.misspelled:
-                    return None  # "did you mean" already says it: one mistake, one message
+                elif key in self.misspelled or key in self.meta.refused:
+                    return None  # "did you mean", or the refusal, says it: one mistake, one message
                 else:
                     message = f"{self.name(key)}: required field is missing; add a line '{key}: …'"
                     line = self.meta.line
