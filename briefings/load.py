@@ -65,6 +65,9 @@ def _misnamed(path: Path) -> bool:
 
 # Editors and systems leave these beside content; they are never published.
 _IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
+# Files that tell a static host how to serve the whole site (redirects, proxies, headers,
+# code it runs): never published from content/, where any writer may drop a file.
+_HOST_FILES = frozenset({"_redirects", "_headers", "_routes.json", "_worker.js"})
 # Names that would be a different path, or no path, on another system or server.
 _UNSAFE_NAME = re.compile(r"[\\:\x00-\x1f\x7f]")
 
@@ -107,6 +110,18 @@ def read_corpus(
             )
             continue
         if not is_markdown(path) or section not in MARKDOWN_SECTIONS:
+            if relative.split("/", 1)[0] in _HOST_FILES:
+                errors.append(
+                    ContentError(
+                        path,
+                        None,
+                        "a file of this name at the top of the site tells the host how to serve "
+                        "all of it (redirects, proxies, headers, server code), so it is not "
+                        "published from content/; put redirects and headers in netlify.toml "
+                        "beside site.yaml, where they are reviewed with the site's settings",
+                    )
+                )
+                continue
             if _UNSAFE_NAME.search(relative):
                 errors.append(
                     ContentError(
