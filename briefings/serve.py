@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import traceback
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from .errors import ContentError, ContentErrors
+from .exports import CONTENT_SECURITY_POLICY
 from .output import UnsafePath
 from .pipeline import BuildOptions, BuildReport, build, quick_pages, warm_quick_pages
 
@@ -486,6 +488,15 @@ def make_app(preview: Preview, host: str) -> web.Application:
         everywhere = every_interface(host)
 
     class SiteFiles(Guard, web.StaticFileHandler):
+        def set_default_headers(self) -> None:
+            # What the published site sends (exports.headers_file), so a page that breaks
+            # the policy there breaks here too, and a script someone left among content's
+            # static files cannot read drafts. Only the preview's own two scripts (by
+            # their addresses: a .js among content's files is as refused as on the
+            # published site), and their requests to this server, are let through.
+            self.set_header("Content-Security-Policy", preview_policy(self.request.host or "", host))
+            self.set_header("X-Content-Type-Options", "nosniff")
+
         async def get(self, path: str, include_body: bool = True) -> None:
             if "\x00" in path:  # no file has such a name; the file system would raise
                 raise web.HTTPError(404)
@@ -513,7 +524,10 @@ def make_app(preview: Preview, host: str) -> web.Application:
                 super().write_error(status_code, **kwargs)
 
     class Reload(Guard, LiveReloadHandler):
-        pass
+        def check_origin(self, origin: str) -> bool:
+            # livereload lets any page connect: another site open in the browser would
+            # learn of every save. Only pages of this preview may.
+            return host_allowed(urllib.parse.urlsplit(origin).netloc, host)
 
     class ReloadScript(Guard, LiveReloadJSHandler):
         pass
@@ -557,6 +571,14 @@ def make_app(preview: Preview, host: str) -> web.Application:
         transforms=[Inject],
     )
     return app
+
+
+def preview_policy(host_header: str, bound: str) -> str:
+    """The published site's Content-Security-Policy, with the preview's own scripts allowed."""
+    if not host_allowed(host_header, bound):
+        return CONTENT_SECURITY_POLICY  # refused with a 403 anyway; nothing of it is echoed
+    scripts = " ".join(f"http://{host_header}{path}" for path in ("/livereload.js", "/_briefings/overlay.js"))
+    return f"{CONTENT_SECURITY_POLICY}; script-src {scripts}; connect-src 'self'"
 
 
 class CannotListen(Exception):

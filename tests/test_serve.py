@@ -294,3 +294,57 @@ def test_a_save_does_not_print_the_same_warnings_again(example_copy):
     warned = [line for line in process.stderr.read().splitlines() if "Diplomcy" in line]
     assert len(warned) == 1, warned
     assert "(1 warning as before)" in rebuilt
+
+
+def test_a_script_among_contents_files_does_not_run_in_the_preview(example_copy, browser):
+    # Static files are published as they are; the site's Content-Security-Policy keeps
+    # their scripts from running, in the preview as on the published site, where they
+    # could otherwise read every draft.
+    (example_copy.content / "leak.js").write_text('document.title = "ran from a file";\n', encoding="utf-8")
+    (example_copy.content / "leak.html").write_text(
+        "<!DOCTYPE html><html><head><title>untouched</title>"
+        '<script>document.title = "ran inline";</script><script src="/leak.js"></script>'
+        "</head><body><p>A contributor's page.</p></body></html>\n",
+        encoding="utf-8",
+    )
+    process, url = start_serve(example_copy.root)
+    try:
+        page = browser.new_page()
+        with page.expect_websocket() as socket:  # the preview's own scripts still run
+            page.goto(url + "leak.html")
+        assert socket.value.url.endswith("/livereload")
+        page.wait_for_timeout(300)
+        assert page.title() == "untouched"
+        with urllib.request.urlopen(url + PAGE, timeout=10) as response:
+            policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "/livereload.js" in policy
+    finally:
+        stop(process)
+
+
+def test_only_the_previews_own_pages_may_listen_for_saves(preview):
+    import http.client
+
+    _, url, _ = preview
+    where = urllib.parse.urlsplit(url)
+
+    def handshake(origin: str) -> int:
+        connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+        try:
+            connection.request(
+                "GET",
+                "/livereload",
+                headers={
+                    "Origin": origin,
+                    "Upgrade": "websocket",
+                    "Connection": "Upgrade",
+                    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                    "Sec-WebSocket-Version": "13",
+                },
+            )
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    assert handshake(url.rstrip("/")) == 101  # the preview's own page: switches to a socket
+    assert handshake("https://elsewhere.example") == 403
