@@ -30,7 +30,7 @@ class ContentError:
 
     def format(self, relative_to: Path | None = None) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location(relative_to)}: {prefix}{self.message}"
+        return printable(f"{self.location(relative_to)}: {prefix}{self.message}")
 
     @property
     def sort_key(self) -> tuple[str, int, str]:
@@ -50,6 +50,16 @@ class ContentErrors(Exception):
         # Warnings found in the same run, so a failed build still shows them.
         self.warnings = tuple(sorted(dict.fromkeys(warnings), key=lambda e: e.sort_key))
         super().__init__(f"{len(self.errors)} content error(s)")
+
+
+# Control characters a message can carry from what it quotes (a file name, a key): a
+# terminal would obey them (clear the screen, hide text, set the window title).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character shown as an escape (\x1b), never obeyed."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def warning(path: Path, line: int | None, message: str) -> ContentError:

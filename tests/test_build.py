@@ -667,3 +667,16 @@ def test_a_copy_of_a_briefing_saved_as_text_is_not_to_be_renamed_over_it(site):
         "2026-03-06-b.markdown.bak": "it looks like a copy of 2026-03-06-b.markdown, which is read: delete it, or move it out of content/",
         "2026-03-07-c.MD.txt": "rename it to 2026-03-07-c.md",
     }
+
+
+def test_messages_show_control_characters_instead_of_obeying_them(site):
+    # A file name or a key can carry what a terminal obeys: clear the screen, hide the
+    # lines after it, set the window's title.
+    site.briefing("2026-03-05-talks", 'title: Talks\ndate: 2026-03-05\n"\\e[2J\\e]0;pwned\\a": 1')
+    site.write("briefings/2026-03-06-a\x1b[8mhidden.md", "---\ntitle: [unclosed\n---\n")
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 1
+    shown = result.stdout + result.stderr
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b[2J\\x1b]0;pwned\\x07" in shown
+    assert "2026-03-06-a\\x1b[8mhidden.md:2:" in shown
