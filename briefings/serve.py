@@ -72,25 +72,32 @@ def snapshot(paths: tuple[Path, ...], folders: set[str] | None = None) -> Snapsh
         if folders is not None and not root.is_dir():
             folders.add(str(next((p for p in root.parents if p.is_dir()), root.anchor)))
         stack = [root]
+        # Linked folders are followed (a desk may share partials that way), each once: a
+        # link back up the tree would otherwise be walked forever.
+        visited: set[tuple[int, int]] = set()
         while stack:
             folder = stack.pop()
             try:
+                info = os.stat(folder)
+                if (info.st_dev, info.st_ino) in visited:
+                    continue
+                visited.add((info.st_dev, info.st_ino))
                 entries = list(os.scandir(folder))
-            except (FileNotFoundError, NotADirectoryError):
+            except OSError:  # gone, not a folder, a link loop, no permission: nothing to watch
                 continue
             if folders is not None:
                 folders.add(str(folder))
             for entry in entries:
                 if entry.name.startswith("."):
                     continue  # editor swap files, .git
-                if entry.is_dir():
-                    stack.append(Path(entry.path))
-                else:
-                    try:
-                        stat = entry.stat()
-                    except FileNotFoundError:
+                try:
+                    if entry.is_dir():
+                        stack.append(Path(entry.path))
                         continue
-                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+                    stat = entry.stat()
+                except OSError:
+                    continue
+                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 
@@ -240,6 +247,8 @@ def _poll_in_child(watched: tuple[Path, ...], writer: int) -> None:  # pragma: n
 
     try:
         poll(watched, wait, send, notices=Notices.available())
+    except BaseException:
+        traceback.print_exc()
     finally:
         os._exit(0)
 
@@ -403,6 +412,12 @@ class Preview:
                 if self.stop.is_set():
                     return
                 self.saved(json.loads(line))
+        if not self.stop.is_set():  # the watching process ended: say so, not serve stale pages
+            print(
+                "serve: watching for saves stopped (see above); restart serve to pick them up again",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def _watch(self) -> None:
         poll(self.watched, self.stop.wait, self.saved, started=self._warm)

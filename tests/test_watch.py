@@ -202,3 +202,23 @@ def test_a_folder_made_during_a_burst_is_heard_from_at_once(content, monkeypatch
         assert len(watcher.reports) == 1  # not reported again once the rest was written
     finally:
         watcher.close()
+
+
+def test_a_link_back_up_the_tree_does_not_stop_the_watching(content, monkeypatch, notices):
+    # `ln -s .. content/loop`: followed, it never ends; the build reports it, and the
+    # preview must go on hearing saves while it is there and once it is gone.
+    loop = content / "loop"
+    loop.symlink_to("..")
+    dead = content / "dead"
+    dead.symlink_to("dead")  # a link to itself: every stat of it fails
+    watcher = Watcher((content,), notices, monkeypatch)
+    try:
+        saved = content / "briefings/a.md"
+        saved.write_text("two", encoding="utf-8")
+        assert watcher.reported(saved)
+        loop.unlink()
+        saved.write_text("three", encoding="utf-8")
+        assert watcher.reported(saved, within=5.0)
+        assert watcher.thread.is_alive()
+    finally:
+        watcher.close()
