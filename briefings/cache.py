@@ -39,6 +39,45 @@ def digest(*parts: bytes) -> bytes:
     return h.digest()
 
 
+_SECRET: bytes | None = None
+
+
+def _secret() -> bytes:
+    """A key of this machine's user, kept outside any project: what is read back from
+    .cache/ is unpickled only if it was checked with it, so a .cache/ committed to a
+    repository, or made by anyone else, can never run code in a build."""
+    global _SECRET
+    if _SECRET is None:
+        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        path = home / "briefings" / "cache-key"
+        try:
+            found = path.read_bytes()
+        except OSError:
+            found = b""
+        if len(found) != 32:
+            found = os.urandom(32)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(handle, "wb") as file:
+                    file.write(found)
+            except FileExistsError:  # another build made it meanwhile: use theirs
+                found = path.read_bytes()
+            except OSError:
+                pass  # no home to keep it in: this process's caches only last this process
+        _SECRET = found
+    return _SECRET
+
+
+def checksum(*parts: bytes) -> bytes:
+    """`digest` keyed with this machine's secret: for what is trusted when read back."""
+    h = hashlib.blake2b(digest_size=_DIGEST, key=_secret())
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
 _ENGINE: bytes | None = None
 
 
@@ -117,7 +156,7 @@ class Pack:
                 data = read_at(file, start, size - self._FOOTER.size - start)
         except OSError:
             return {}
-        if digest(b"index", data) != check:
+        if checksum(b"index", data) != check:
             return {}
         try:
             index = pickle.loads(data)
@@ -194,7 +233,7 @@ class Pack:
 
     def _footer(self, index: dict[bytes, tuple[int, int]], at: int) -> bytes:
         data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        return data + self._FOOTER.pack(at, digest(b"index", data))
+        return data + self._FOOTER.pack(at, checksum(b"index", data))
 
 
 class Spill(Mapping[bytes, bytes]):
@@ -257,7 +296,7 @@ def opened(sealed: bytes, key: bytes) -> Any:
 
 def _seal(value: Any, key: bytes) -> bytes:
     payload = dumps(value)
-    return _MAGIC + key + digest(key, payload) + payload
+    return _MAGIC + key + checksum(key, payload) + payload
 
 
 def dumps(value: Any, dispatch: Mapping[type, Callable[[Any], tuple[Any, ...]]] | None = None) -> bytes:
@@ -314,7 +353,7 @@ def _unseal(data: bytes, key: bytes) -> Any | None:
     if not data.startswith(_MAGIC) or data[len(_MAGIC) : head] != key:
         return None
     check, payload = data[head : head + _DIGEST], data[head + _DIGEST :]
-    if check != digest(key, payload):
+    if check != checksum(key, payload):
         return None
     try:
         return pickle.loads(payload)

@@ -468,6 +468,9 @@ def builder_for(options: BuildOptions) -> Builder:
     """The process's Builder for this site: a preview server that builds on every save
     reuses what the last build read and rendered."""
     cache_dir = options.site_root / ".cache" if options.cache else None
+    if cache_dir is not None and cache_dir.is_symlink():
+        # Written into and cleaned up: through a link, that would be somewhere else entirely.
+        cache_dir = None
     key = (cache_dir, options.workers)
     if key not in _builders:
         _builders.clear()  # one site at a time is kept warm

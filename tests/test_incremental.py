@@ -338,3 +338,39 @@ def test_a_theme_that_shows_related_briefings_on_other_pages_is_kept_up_to_date(
     site.build()
     assert "goes with Oil exports slow" in site.read("topics/oil/index.html")
     assert files_under(site.output) == clean_build(site, tmp_path)
+
+
+def test_a_cache_made_elsewhere_is_never_unpickled(example_copy, tmp_path, monkeypatch):
+    """A .cache/ committed to the repository, or copied from another machine, could carry
+    pickles that run code: what is read back must be checked with this machine's key."""
+    import pickle
+
+    from briefings import cache
+
+    class Runs:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (Path.write_text, (tmp_path / "ran.txt", "code ran"))
+
+    example_copy.build()
+    pack = example_copy.root / ".cache/files.pack"
+    # Made as Briefings made it, with an unkeyed checksum anyone can compute.
+    data = pickle.dumps({b"k" * 32: (0, 1)}) + pickle.dumps(Runs())
+    pack.write_bytes(data + cache.Pack._FOOTER.pack(0, cache.digest(b"index", data)))
+    record = next((example_copy.root / ".cache/inputs").iterdir())
+    payload = pickle.dumps(Runs())
+    key = cache.digest(b"input manifest", cache.engine_fingerprint())
+    record.write_bytes(cache._MAGIC + key + cache.digest(key, payload) + payload)
+    example_copy.build()
+    assert not (tmp_path / "ran.txt").exists()
+    assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(example_copy, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "files").mkdir(parents=True)
+    (elsewhere / "files/keep.txt").write_text("someone else's file", encoding="utf-8")
+    (example_copy.root / ".cache").symlink_to(elsewhere)
+    example_copy.build()
+    example_copy.build()
+    assert [p.name for p in elsewhere.rglob("*")] == ["files", "keep.txt"]
+    assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
