@@ -266,7 +266,7 @@ def replace_files(output: Path, files: Mapping[PurePosixPath, bytes], journal: P
         site.commit(remove_others=False)
 
 
-def _disk_name(text: str) -> str:
+def disk_name(text: str) -> str:
     """A path as a case-insensitive, normalizing disk (macOS, Windows) tells names apart."""
     return text.lower() if text.isascii() else unicodedata.normalize("NFC", text).casefold()
 
@@ -318,21 +318,21 @@ class InPlace:
         new = [path for path in files if path not in existing]
         if not new:
             return True
-        old_files = {_disk_name(str(p)): str(p) for p in existing}
+        old_files = {disk_name(str(p)): str(p) for p in existing}
         old_folders: dict[str, str] = {}
         for text in old_files.values():
             for folder in _folders_of(text):
-                if old_folders.setdefault(_disk_name(folder), folder) is not folder:
+                if old_folders.setdefault(disk_name(folder), folder) is not folder:
                     break  # its parents are in already
         for path in new:
             text = str(path)
-            same = old_files.get(_disk_name(text))
-            if _disk_name(text) in old_folders or (same is not None and same != text):
+            same = old_files.get(disk_name(text))
+            if disk_name(text) in old_folders or (same is not None and same != text):
                 return False
             for folder in _folders_of(text):
-                if _disk_name(folder) in old_files:
+                if disk_name(folder) in old_files:
                     return False
-                same = old_folders.get(_disk_name(folder))
+                same = old_folders.get(disk_name(folder))
                 if same is not None and same != folder:
                     return False
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from . import exports, jsonld
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .index import Article, Site, TermIndex
+from .output import disk_name
 from .urls import FeedOf, Urls, output_file
 
 HOME_LATEST = 12
@@ -227,20 +229,28 @@ def _check_unique(outputs: list[Output]) -> None:
         errors.append(ContentError(_source(output) or Path(str(output.file)), _slug_line(output), message))
 
     for output in outputs:
-        # Case-insensitive file systems (macOS, Windows, Netlify's CDN) would merge these.
-        key = PurePosixPath(str(output.file).lower())
+        # Case-insensitive, normalizing file systems (macOS, Windows, Netlify's CDN) would
+        # merge these: `About` and `about`, and `é` written as one character or as two.
+        key = PurePosixPath(disk_name(str(output.file)))
         other = seen.setdefault(key, output)
         if other is not output:
+            mine, theirs = str(output.file), str(other.file)
+            alike = (
+                " (the same name, its accents typed another way: a Mac takes the two for one)"
+                if mine != theirs
+                and unicodedata.normalize("NFC", mine) == unicodedata.normalize("NFC", theirs)
+                else ""
+            )
             collision(
                 output,
-                f"this would be published at /{output.file}, where {_describe(other)} already is; "
+                f"this would be published at /{output.file}, where {_describe(other)} already is{alike}; "
                 "change a slug or rename a file",
             )
     # A file where another output needs a folder (a static file `about` and the page
     # /about/): the file system cannot hold both.
     folders: dict[PurePosixPath, Output] = {}
     for output in outputs:
-        for parent in PurePosixPath(str(output.file).lower()).parents:
+        for parent in PurePosixPath(disk_name(str(output.file))).parents:
             folders.setdefault(parent, output)
     for key, output in seen.items():
         other = folders.get(key)
