@@ -562,7 +562,14 @@ def make_app(preview: Preview, host: str) -> web.Application:
     class Inject(web.OutputTransform):
         """Adds the reload client and the error overlay to every HTML page, in the preview only."""
 
+        def __init__(self, request) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(request)
+            self.head = request.method == "HEAD"
+
         def transform_first_chunk(self, status_code, headers, chunk, finishing):  # type: ignore[no-untyped-def]
+            if self.head and "html" in headers.get("Content-Type", ""):
+                # No body to add the scripts to, so no telling how long GET's will be.
+                headers.pop("Content-Length", None)
             if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
                 script = (
                     f'<script src="/livereload.js?port={app.settings["preview_port"]}"></script>'

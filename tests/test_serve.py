@@ -348,3 +348,22 @@ def test_only_the_previews_own_pages_may_listen_for_saves(preview):
 
     assert handshake(url.rstrip("/")) == 101  # the preview's own page: switches to a socket
     assert handshake("https://elsewhere.example") == 403
+
+
+def test_a_head_request_does_not_promise_a_length_get_does_not_send(preview):
+    import http.client
+
+    _, url, _ = preview
+    where = urllib.parse.urlsplit(url)
+    lengths = {}
+    for method in ("GET", "HEAD"):
+        connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+        try:
+            connection.request(method, "/" + PAGE)
+            response = connection.getresponse()
+            body = response.read()
+            lengths[method] = (response.getheader("Content-Length"), len(body))
+        finally:
+            connection.close()
+    assert lengths["GET"][0] in (None, str(lengths["GET"][1]))
+    assert lengths["HEAD"][0] in (None, str(lengths["GET"][1]))
