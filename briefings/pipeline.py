@@ -198,7 +198,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
 def _build(options: BuildOptions, builder: Builder) -> BuildReport:
     started = time.perf_counter()
     check_output_location(
-        options.output, (options.content, options.resolved_templates(), options.resolved_config_file())
+        options.output,
+        (
+            options.content,
+            options.resolved_templates(),
+            options.resolved_config_file(),
+            options.site_root / "templates",  # where a theme is looked for, made or not
+        ),
     )
     recover_output(options.output)  # a build killed mid-swap left its old site beside it
     options = replace(options, now=options.now or datetime.now(UTC))

@@ -680,3 +680,11 @@ def test_messages_show_control_characters_instead_of_obeying_them(site):
     assert "\x1b" not in shown and "\x07" not in shown
     assert "\\x1b[2J\\x1b]0;pwned\\x07" in shown
     assert "2026-03-06-a\\x1b[8mhidden.md:2:" in shown
+
+
+def test_an_output_folder_where_a_theme_would_be_looked_for_is_refused(site):
+    # With no templates/ yet, a site built there would become the theme of the next build.
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    result = run_cli("build", "--output", "templates", cwd=site.root)
+    assert result.returncode == 1 and "refusing to build into templates" in result.stderr
+    assert not (site.root / "templates").exists()
