@@ -424,6 +424,11 @@ class Fingerprinter:
             return b"s%d:%b" % (len(data), data)
         if value is None or kind is bool or kind is int or kind is float:
             return b"v%b;" % repr(value).encode()
+        if (kind is tuple or kind is list) and len(value) <= 4:  # type: ignore[arg-type]
+            # Short ones (a line's actors, a briefing's topics; ninety thousand on a large
+            # site) are spelled out in their owner's digest, not digested and kept alone.
+            body = b"".join([self._fp(item) for item in value])  # type: ignore[attr-defined]
+            return b"%b%d:%b" % (b"t" if kind is tuple else b"l", len(body), body)
         memo = self.memo.get(id(value))
         if memo is not None:
             return memo[1]

@@ -55,6 +55,11 @@ DIFFERENT = [
     (made_in("desk.a", "b")("x"), made_in("desk", "a.b")("x")),  # where the module name ends
     (made_in("desk.a", "b"), made_in("desk", "a.b")),
     (((("a",),),), (("a",),)),
+    (
+        ("a", "b", "c", "d", "e"),
+        ("a", "b", "c", "d", ("e",)),
+    ),  # short ones are spelled out, long ones digested
+    ((("a",), "b"), (["a"], "b")),
 ]
 
 
@@ -66,7 +71,7 @@ def test_different_values_have_different_fingerprints(one, other):
 values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.binary(max_size=5),
     lambda inner: (
-        st.lists(inner, max_size=4).map(tuple) | st.lists(inner, max_size=4) | st.builds(Pair, inner, inner)
+        st.lists(inner, max_size=6).map(tuple) | st.lists(inner, max_size=6) | st.builds(Pair, inner, inner)
     ),
     max_leaves=12,
 )
