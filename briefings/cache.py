@@ -56,15 +56,20 @@ def _secret() -> bytes:
             found = b""
         if len(found) != 32:
             found = os.urandom(32)
+            temp = None
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                handle, temp = tempfile.mkstemp(dir=path.parent)  # private to this user
                 with os.fdopen(handle, "wb") as file:
                     file.write(found)
-            except FileExistsError:  # another build made it meanwhile: use theirs
+                os.link(temp, path)  # whole, or not there: no reader sees half a key
+            except FileExistsError:  # another process made it meanwhile: use theirs
                 found = path.read_bytes()
             except OSError:
                 pass  # no home to keep it in: this process's caches only last this process
+            finally:
+                if temp is not None:
+                    os.unlink(temp)
         _SECRET = found
     return _SECRET
 

@@ -111,7 +111,7 @@ class Builder:
         self.load_keys: dict[Path, bytes] = {}  # of the files the last build read
         self.load_settings = b""  # what they were read with (load_settings)
         # For the next read_files alone: load keys of files the last build read, by path,
-        # whose stat says they are untouched since (see trust_unchanged).
+        # whose stat says they are untouched since (pipeline._unchanged_load_keys).
         self.trusted: tuple[bytes, dict[str, bytes]] | None = None
         # Jinja environments by use ("build", "preview"), each with what made it.
         self.envs: dict[str, tuple[bytes, Environment]] = {}
