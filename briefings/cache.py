@@ -21,6 +21,7 @@ import shutil
 import struct
 import sys
 import tempfile
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from importlib import metadata
@@ -94,13 +95,36 @@ def engine_fingerprint() -> bytes:
         parts = [sys.version.encode()]
         for path in sorted(package.glob("*.py")):
             parts += [path.name.encode(), path.read_bytes()]
-        for name in ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pyyaml", "anyascii"):
+        libraries = (
+            "jinja2",
+            "markupsafe",
+            "markdown-it-py",
+            "mdit-py-plugins",
+            "mdurl",
+            "pyyaml",
+            "anyascii",
+            "tzdata",
+        )
+        for name in libraries:
             try:
                 parts.append(f"{name}={metadata.version(name)}".encode())
             except metadata.PackageNotFoundError:
                 parts.append(f"{name}=none".encode())
+        parts.append(_time_zone_version())
         _ENGINE = digest(*parts)
     return _ENGINE
+
+
+def _time_zone_version() -> bytes:
+    """The system's time-zone database release (its rules turn local times into offsets),
+    which zoneinfo reads before any tzdata package."""
+    for folder in zoneinfo.TZPATH:
+        try:
+            with open(os.path.join(folder, "tzdata.zi"), "rb") as file:
+                return file.readline()
+        except OSError:
+            continue
+    return b"no system time zones"
 
 
 def folder_fingerprint(folder: Path) -> bytes:
