@@ -182,7 +182,16 @@ def read_one_by_one(jobs: list[tuple[Path, str]], config: SiteConfig) -> Iterato
 def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes | None = None) -> FileResult:
     """Parse and validate one Markdown file of `section` (briefings, actors, topics, pages)."""
     errors: list[ContentError] = []
-    data = path.read_bytes() if data is None else data
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            return (
+                section,
+                None,
+                (ContentError(path, None, f"cannot read this file ({reason}); check its permissions"),),
+            )
     try:
         raw = data.decode("utf-8")
         text = raw.replace("\r\n", "\n").replace("\r", "\n")  # as read_text() would

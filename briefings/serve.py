@@ -54,18 +54,20 @@ NOTICE_SECONDS = 3.0
 DUE_CHECK_SECONDS = 30.0
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
-Snapshot = dict[str, tuple[int, int]]
+# mtime, size, change time and inode: a file rewritten with its size and date put back, or
+# replaced by another so, still shows in the change time or the inode.
+Snapshot = dict[str, tuple[int, int, int, int]]
 
 
 def snapshot(paths: tuple[Path, ...], folders: set[str] | None = None) -> Snapshot:
-    """mtime and size of every file under `paths`: cheap enough to poll. The folders read
+    """The stat (Snapshot) of every file under `paths`: cheap enough to poll. The folders read
     are added to `folders`, with, for a path that is a file or missing, the nearest folder
     that holds it: where a change to any of them would show."""
     found: Snapshot = {}
     for root in paths:
         if root.is_file():
             stat = root.stat()
-            found[str(root)] = (stat.st_mtime_ns, stat.st_size)
+            found[str(root)] = (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino)
             if folders is not None:
                 folders.add(str(root.parent))
             continue
@@ -97,7 +99,7 @@ def snapshot(paths: tuple[Path, ...], folders: set[str] | None = None) -> Snapsh
                     stat = entry.stat()
                 except OSError:
                     continue
-                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+                found[entry.path] = (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino)
     return found
 
 

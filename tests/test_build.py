@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import re
 import subprocess
 import sys
@@ -688,3 +689,26 @@ def test_an_output_folder_where_a_theme_would_be_looked_for_is_refused(site):
     result = run_cli("build", "--output", "templates", cwd=site.root)
     assert result.returncode == 1 and "refusing to build into templates" in result.stderr
     assert not (site.root / "templates").exists()
+
+
+def test_a_file_that_cannot_be_read_is_an_error_naming_it(site, tmp_path):
+    from briefings.config import load_config
+    from briefings.load import read_content_file
+
+    config = load_config(site.root / "site.yaml")
+    # A folder where a file was expected: reading it fails even for root.
+    _, item, problems = read_content_file(tmp_path, "briefings", config)
+    assert item is None
+    assert [p.format() for p in problems] == [
+        f"{tmp_path}: cannot read this file (Is a directory); check its permissions"
+    ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_briefing_is_reported_with_the_rest(site):
+    site.briefing("2026-03-05-talks", "title: Talks\ndate: 2026-03-05\ntopics: [T]")
+    locked = site.briefing("2026-03-06-locked", "title: Locked\ndate: 2026-03-06\ntopics: [T]")
+    locked.chmod(0)
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "2026-03-06-locked.md: cannot read this file (Permission denied)" in result.stderr

@@ -222,3 +222,17 @@ def test_a_link_back_up_the_tree_does_not_stop_the_watching(content, monkeypatch
         assert watcher.thread.is_alive()
     finally:
         watcher.close()
+
+
+def test_a_file_rewritten_with_its_size_and_date_put_back_is_reported(content, monkeypatch, notices):
+    import os
+
+    watcher = Watcher((content,), notices, monkeypatch)
+    try:
+        saved = content / "briefings/a.md"
+        before = saved.stat()
+        saved.write_text("six", encoding="utf-8")  # "one" → "six": the same size
+        os.utime(saved, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert watcher.reported(saved)
+    finally:
+        watcher.close()
