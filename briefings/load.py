@@ -132,6 +132,13 @@ def read_corpus(
                     )
                 )
                 continue
+            if not os.access(path, os.R_OK):  # copied only once the site is written: told now
+                errors.append(
+                    ContentError(
+                        path, None, "cannot read this file (Permission denied); check its permissions"
+                    )
+                )
+                continue
             static.append(StaticFile(path, relative))
             continue
         if section != "briefings" and relative.count("/") > 1:
