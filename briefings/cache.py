@@ -32,8 +32,8 @@ _MAGIC = b"briefings-cache-1\n"
 _DIGEST = 32
 
 
-def digest(*parts: bytes) -> bytes:
-    h = hashlib.blake2b(digest_size=_DIGEST)
+def digest(*parts: bytes, key: bytes = b"") -> bytes:
+    h = hashlib.blake2b(digest_size=_DIGEST, key=key)
     for part in parts:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
@@ -41,47 +41,57 @@ def digest(*parts: bytes) -> bytes:
 
 
 _SECRET: bytes | None = None
+_KEY_SIZE = 32
 
 
 def _secret() -> bytes:
     """A key of this machine's user, kept outside any project: what is read back from
     .cache/ is unpickled only if it was checked with it, so a .cache/ committed to a
-    repository, or made by anyone else, can never run code in a build."""
+    repository, or made by anyone else, can never run code in a build. Where none can be
+    kept (no home), each process makes its own: its cache is then only good to itself."""
     global _SECRET
     if _SECRET is None:
-        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        path = home / "briefings" / "cache-key"
-        try:
-            found = path.read_bytes()
-        except OSError:
-            found = b""
-        if len(found) != 32:
-            found = os.urandom(32)
-            temp = None
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                handle, temp = tempfile.mkstemp(dir=path.parent)  # private to this user
-                with os.fdopen(handle, "wb") as file:
-                    file.write(found)
-                os.link(temp, path)  # whole, or not there: no reader sees half a key
-            except FileExistsError:  # another process made it meanwhile: use theirs
-                found = path.read_bytes()
-            except OSError:
-                pass  # no home to keep it in: this process's caches only last this process
-            finally:
-                if temp is not None:
-                    os.unlink(temp)
-        _SECRET = found
+        _SECRET = _stored_secret() or os.urandom(_KEY_SIZE)
     return _SECRET
+
+
+def _stored_secret() -> bytes | None:
+    try:
+        # A relative XDG_CACHE_HOME is ignored, as its specification says: it could point
+        # into the very project, at a key its .cache/ brought along.
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        home = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+        path = home / "briefings" / "cache-key"
+        with contextlib.suppress(FileNotFoundError):
+            found = path.read_bytes()
+            if len(found) == _KEY_SIZE:
+                return found
+        # None yet, or one cut short (by a power cut, say): made whole beside it, then put
+        # in place at once, so no process ever reads half a key.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent)  # readable by this user alone
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(os.urandom(_KEY_SIZE))
+                file.flush()
+                os.fsync(file.fileno())
+            try:
+                os.link(temp, path)  # another process that got there first keeps its key
+            except FileExistsError:
+                if len(path.read_bytes()) != _KEY_SIZE:
+                    os.replace(temp, path)
+            found = path.read_bytes()
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+        return found if len(found) == _KEY_SIZE else None
+    except (OSError, RuntimeError, KeyError):  # no home directory, or none to write in
+        return None
 
 
 def checksum(*parts: bytes) -> bytes:
     """`digest` keyed with this machine's secret: for what is trusted when read back."""
-    h = hashlib.blake2b(digest_size=_DIGEST, key=_secret())
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.digest()
+    return digest(*parts, key=_secret())
 
 
 _ENGINE: bytes | None = None

@@ -28,6 +28,12 @@ timezone: America/New_York
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_key(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds in tests (and the CLI they start) keep their cache key apart from the user's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @contextmanager
 def renames_stopped_after(count: int) -> Iterator[list[str]]:
     """Within the block, the build's renames of new files over old ones stop after `count`
