@@ -81,16 +81,15 @@ class Article:
     topics: tuple[Term, ...]
     actors: tuple[Term, ...]
     events: tuple[ChronologyEntry, ...]
-    related: tuple[Briefing, ...] = dataclasses.field(repr=False)  # printed whole, it would go unnoticed
-    scheduled: bool = False
-    # Left out of its fingerprint (cache.Fingerprinter): a new title, or a briefing added,
-    # changes the related briefings of a dozen others, and with them every list that shows
-    # those, where nothing changes. Its own page's plan gives `related` apart, and pages
-    # that read another article's are told when they render (render.TrackingEnvironment).
-    # Python code that reads it for a page (JSON-LD, say) must give it in the plan too.
-    _unfingerprinted: ClassVar[tuple[str, ...]] = (
-        "related",
-    )  # dated after the build's "now": shown only with --future
+    # Left out of its fingerprint (cache.Fingerprinter) and of its repr (which a template
+    # could print): a new title, or a briefing added, changes the related briefings of a
+    # dozen others, and with them every list that shows those, where nothing changes. Its
+    # own page's plan gives `related` apart, and pages that read another article's are
+    # told when they render (render.TrackingEnvironment). Python code that reads it for a
+    # page (JSON-LD, say) must give it in the plan too.
+    related: tuple[Briefing, ...] = dataclasses.field(repr=False)
+    scheduled: bool = False  # dated after the build's "now": shown only with --future
+    _unfingerprinted: ClassVar[tuple[str, ...]] = ("related",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,8 @@ class TrackingEnvironment(jinja2.Environment):
         assert self.reads is not None
         if name == "body_html" and isinstance(obj, Briefing):
             self.reads.bodies.add(str(obj.path))
-        elif name == "related" and isinstance(obj, Article):
+        elif isinstance(obj, Article) and (name == "related" or name.startswith("_")):
+            # `a.__getattribute__('related')` gets there too: any such name counts as it.
             self.reads.related.add(str(obj.briefing.path))
 
 
