@@ -275,7 +275,7 @@ def _print_check(report) -> None:  # type: ignore[no-untyped-def]
         counts = problem.severity == "error" or report.strict
         label = click.style(problem.severity, fg="red" if counts else "yellow", bold=True)
         line = f"{problem.line}: " if problem.line else ""
-        click.echo(f"  {line}{label}: {problem.message}")
+        click.echo(f"  {line}{label}: {problem.shown_message}")
     errors, warnings = len(report.errors), len(report.warnings)
     checked = f"{report.pages} pages and {report.links} internal links" if report.pages else "the content"
     raw = "; raw HTML in Markdown is ON" if report.raw_html else ""

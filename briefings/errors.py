@@ -26,11 +26,16 @@ class ContentError:
         if relative_to is not None:
             with contextlib.suppress(ValueError):  # outside the folder: keep it absolute
                 path = path.resolve().relative_to(relative_to.resolve())
-        return f"{path}:{self.line}" if self.line else str(path)
+        return printable(f"{path}:{self.line}" if self.line else str(path))
 
     def format(self, relative_to: Path | None = None) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return printable(f"{self.location(relative_to)}: {prefix}{self.message}")
+        return f"{self.location(relative_to)}: {prefix}{self.shown_message}"
+
+    @property
+    def shown_message(self) -> str:
+        """The message as a terminal should print it (see `printable`)."""
+        return printable(self.message)
 
     @property
     def sort_key(self) -> tuple[str, int, str]:

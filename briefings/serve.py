@@ -17,6 +17,7 @@ import gc
 import ipaddress
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -542,9 +543,10 @@ def make_app(preview: Preview, host: str) -> web.Application:
 
     class Reload(Guard, LiveReloadHandler):
         def check_origin(self, origin: str) -> bool:
-            # livereload lets any page connect: another site open in the browser would
-            # learn of every save. Only pages of this preview may.
-            return host_allowed(urllib.parse.urlsplit(origin).netloc, host)
+            # livereload lets any page connect: another site open in the browser (another
+            # local server's, too) would learn of every save. Only this preview's pages may.
+            netloc = urllib.parse.urlsplit(origin).netloc
+            return netloc.lower() == (self.request.host or "").lower() and host_allowed(netloc, host)
 
     class ReloadScript(Guard, LiveReloadJSHandler):
         pass
@@ -599,7 +601,7 @@ def make_app(preview: Preview, host: str) -> web.Application:
 
 def preview_policy(host_header: str, bound: str) -> str:
     """The published site's Content-Security-Policy, with the preview's own scripts allowed."""
-    if not host_allowed(host_header, bound):
+    if not host_allowed(host_header, bound) or not re.fullmatch(r"[\w.:\[\]-]+", host_header):
         return CONTENT_SECURITY_POLICY  # refused with a 403 anyway; nothing of it is echoed
     scripts = " ".join(f"http://{host_header}{path}" for path in ("/livereload.js", "/_briefings/overlay.js"))
     return f"{CONTENT_SECURITY_POLICY}; script-src {scripts}; connect-src 'self'"

@@ -681,6 +681,10 @@ def test_messages_show_control_characters_instead_of_obeying_them(site):
     assert "\x1b" not in shown and "\x07" not in shown
     assert "\\x1b[2J\\x1b]0;pwned\\x07" in shown
     assert "2026-03-06-a\\x1b[8mhidden.md:2:" in shown
+    checked = run_cli("check", cwd=site.root)
+    shown = checked.stdout + checked.stderr
+    assert checked.returncode == 1 and "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b[2J\\x1b]0;pwned\\x07" in shown and "\\x1b[8mhidden.md" in shown
 
 
 def test_an_output_folder_where_a_theme_would_be_looked_for_is_refused(site):

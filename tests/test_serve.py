@@ -348,6 +348,7 @@ def test_only_the_previews_own_pages_may_listen_for_saves(preview):
 
     assert handshake(url.rstrip("/")) == 101  # the preview's own page: switches to a socket
     assert handshake("https://elsewhere.example") == 403
+    assert handshake(f"http://127.0.0.1:{where.port + 1}") == 403  # another local server's page
 
 
 def test_a_head_request_does_not_promise_a_length_get_does_not_send(preview):
