@@ -25,7 +25,7 @@ from .cache import digest, seal
 from .config import SiteConfig
 from .errors import has_errors
 from .incremental import Builder, Manifest, entry_for, load_key, load_settings
-from .inputs import InputState, Remembered, forget, output_as_left, recall, remember
+from .inputs import InputState, Remembered, forget, output_as_left, remember
 from .load import FileResult, read_content_file
 from .model import Briefing
 from .output import finish_replacements, replace_files
@@ -83,11 +83,12 @@ def rebuild(
     inputs: InputState,
     now: datetime,
     setup: SetUp,
+    last: Remembered | None,
 ) -> BodyEdits | None:
-    """Rebuild by replacing the pages that print edited bodies; None when that is not enough."""
+    """Rebuild by replacing the pages that print edited bodies; None when that is not enough.
+    `last`: what the last build into `output` remembered (inputs.recall)."""
     output = output.absolute()
     assert builder.cache_dir is not None
-    last = recall(builder.cache_dir, output)
     if (
         last is None
         or not last.load_keys

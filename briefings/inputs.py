@@ -199,11 +199,12 @@ def scan_output(output: Path) -> OutputScan | None:
     return None if found is None else OutputScan(output, found[0])
 
 
-def unchanged(cache_dir: Path, output: Path, inputs: InputState, now: datetime) -> Remembered | None:
-    """The last build's report, if its inputs and output are exactly as it left them."""
+def unchanged(
+    remembered: Remembered | None, output: Path, inputs: InputState, now: datetime
+) -> Remembered | None:
+    """The last build's report (`recall`), if its inputs and output are exactly as it left them."""
     if inputs.recent:
         return None
-    remembered = recall(cache_dir, output)
     if remembered is None or not remembered.trusted or remembered.inputs != inputs.key:
         return None
     return remembered if output_as_left(remembered, output, now) is not None else None

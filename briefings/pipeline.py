@@ -212,8 +212,12 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
     if builder.cache_dir is not None:
         body_edits.finish_interrupted(builder, options.output)
     inputs = _input_state(options)
+    # What the last build into this output remembered, read once for every use below.
+    remembered = (
+        recall(builder.cache_dir, options.output) if inputs is not None and builder.cache_dir else None
+    )
     if inputs is not None and builder.cache_dir is not None:
-        last = unchanged(builder.cache_dir, options.output, inputs, options.now)
+        last = unchanged(remembered, options.output, inputs, options.now)
         rewritten = 0
         edits = None
         if last is None:
@@ -223,7 +227,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 setup = None  # a mistake in site.yaml: the full way reports it, with the rest
             if setup is not None:
                 edits = body_edits.rebuild(
-                    builder, options.output, options.content, inputs, options.now, setup
+                    builder, options.output, options.content, inputs, options.now, setup, remembered
                 )
             if edits is not None:
                 last, rewritten = edits.remembered, edits.rewritten
@@ -239,13 +243,13 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 "bodies" if edits is not None else "unchanged",
             )
     if inputs is not None and builder.cache_dir is not None:
-        builder.trusted = _unchanged_load_keys(builder.cache_dir, options, inputs)
+        builder.trusted = _unchanged_load_keys(remembered, options, inputs)
     try:
         config, site, urls, outputs, templates = prepare(options, builder.read_files, builder.progress)
     finally:
         builder.trusted = None
     env = builder.environment(templates, config, urls, options.noindex)
-    recorded = _as_recorded(builder, options.output) if inputs is not None else None
+    recorded = _as_recorded(remembered, options.output)
     in_place = recorded[0] if recorded else None
     written = builder.write(options.output, outputs, env, templates, in_place)
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
@@ -423,13 +427,12 @@ def _input_state(options: BuildOptions) -> InputState | None:
 
 
 def _unchanged_load_keys(
-    cache_dir: Path, options: BuildOptions, inputs: InputState
+    last: Remembered | None, options: BuildOptions, inputs: InputState
 ) -> tuple[bytes, dict[str, bytes]] | None:
     """The load keys the last build into this output found for content files whose stat is
     the same now (and was not too recent then to tell), with the settings they were made
     with: such files need not be read again. The stat includes the inode and the change
     time, which every write moves, so a file saved with its date put back is read anyway."""
-    last = recall(cache_dir, options.output.absolute())
     if last is None or not last.load_keys or not last.load_settings:
         return None
     trusted: dict[str, bytes] = {}
@@ -443,13 +446,10 @@ def _unchanged_load_keys(
     return last.load_settings, trusted
 
 
-def _as_recorded(builder: Builder, output: Path) -> tuple[bytes, OutputScan] | None:
-    """The manifest token of the last build into `output`, and the scan of the folder, if it
-    is exactly as that build left it: then its files are known, and the changed ones can be
-    replaced in place."""
-    if builder.cache_dir is None:
-        return None
-    last = recall(builder.cache_dir, output)
+def _as_recorded(last: Remembered | None, output: Path) -> tuple[bytes, OutputScan] | None:
+    """The manifest token of the last build into `output` (`last`, as recalled), and the
+    scan of the folder, if it is exactly as that build left it: then its files are known,
+    and the changed ones can be replaced in place."""
     if last is None or not last.manifest:
         return None
     scan = output_as_written(last, output)
