@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -392,7 +392,13 @@ def serve_command(
 @click.argument("words", nargs=-1, required=True)
 @click.option("--topic", "topics", multiple=True, metavar="T", help="A topic (repeatable).")
 @click.option("--actor", "actors", multiple=True, metavar="A", help="An actor (repeatable).")
-@click.option("--date", "when", metavar="ISO", help="Date and time (default: now, in the site timezone).")
+@click.option(
+    "--date",
+    "when",
+    metavar="ISO",
+    help="A day (2026-03-05) or a time (2026-03-05T14:00, the site timezone's unless it gives an "
+    "offset), written as given (default: now, in the site timezone).",
+)
 @CONTENT_OPTION
 def new_command(
     words: tuple[str, ...], topics: tuple[str, ...], actors: tuple[str, ...], when: str | None, content: Path
@@ -407,7 +413,6 @@ def new_command(
     Briefings start as drafts dated now; names that match a profile (or an alias) are written
     as the profile's name. Never overwrites a file.
     """
-    from datetime import datetime
 
     from .config import load_config
     from .pipeline import BuildOptions
@@ -422,16 +427,16 @@ def new_command(
         if len(words) == 2 and words[0] in ("actor", "topic"):
             path = new_profile(content, config, words[0] + "s", words[1])
         else:
-            moment = datetime.now(UTC)
+            moment: datetime | date = datetime.now(UTC)
             if when:
                 try:
-                    moment = datetime.fromisoformat(when)
+                    # A day stays a day, and a time with no offset stays so: written that
+                    # way, a later change of the site's timezone does not move them.
+                    moment = date.fromisoformat(when) if len(when) == 10 else datetime.fromisoformat(when)
                 except ValueError:
                     raise click.BadParameter(
                         f"{when!r} is not an ISO 8601 date, e.g. 2026-03-05T14:00", param_hint="--date"
                     ) from None
-                if moment.tzinfo is None:
-                    moment = moment.replace(tzinfo=config.zone)
             path = new_briefing(content, config, " ".join(words), topics, actors, moment)
     except ContentErrors as exc:
         _print_problems(exc.errors)

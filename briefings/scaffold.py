@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .actor_kinds import guess_type
@@ -78,14 +78,24 @@ def new_briefing(
     title: str,
     topics: tuple[str, ...],
     actors: tuple[str, ...],
-    when: datetime,
+    when: datetime | date,
 ) -> Path:
+    """A draft briefing dated `when`: an instant (written in the site's timezone, with its
+    offset), a local time with no offset (written so: the site's timezone reads it), or a
+    day (written as one, which stays that day whatever the timezone becomes)."""
     slug = _short(slugify(title))
     if not slug:
         raise ContentErrors(
             [ContentError(Path(title), None, "the title leaves no letters or digits for a file name")]
         )
-    local = when.astimezone(config.zone).replace(microsecond=0)
+    if not isinstance(when, datetime):
+        local, written = datetime(when.year, when.month, when.day), when.isoformat()
+    elif when.tzinfo is None:
+        local = when.replace(microsecond=0)
+        written = local.isoformat()
+    else:
+        local = when.astimezone(config.zone).replace(microsecond=0)
+        written = local.isoformat()
     day = local.date().isoformat()
     path = content / "briefings" / f"{day}-{slug}.md"
     # Another day's briefing with this title (a weekly roundup): a slug of its own. One of
@@ -108,7 +118,7 @@ def new_briefing(
     # Lists as blocks, their examples as comments: a writer uncomments a line and it reads.
     text = f"""---
 title: {json.dumps(normalize_name(title), ensure_ascii=False)}
-date: {local.isoformat()}
+date: {written}
 summary: ""                  # one or two sentences; leave empty to use the first paragraph
 {topics_line}
 actors: {_yaml_list(actor_names)}

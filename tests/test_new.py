@@ -42,7 +42,7 @@ def test_new_briefing_has_complete_front_matter_and_builds(example_copy):
     assert path.relative_to(example_copy.root).as_posix() == "content/briefings/2026-03-06-oil-what-next.md"
     text = path.read_text(encoding="utf-8")
     assert 'title: "Oil: what next?"' in text
-    assert "date: 2026-03-06T10:30:00-05:00" in text  # the site timezone, New York
+    assert "date: 2026-03-06T10:30:00\n" in text  # as given: the site's timezone reads it
     assert 'topics: ["US–Venezuela"]' in text  # the profile's name, found by alias
     assert 'actors: ["Delcy Rodríguez", "New Person"]' in text
     assert "draft: true" in text and "events:\n" in text and "#   text:" in text
@@ -177,3 +177,15 @@ def test_new_actor_guesses_its_kind_and_needs_a_name(example_copy):
     result = new(example_copy, "actor")
     assert result.returncode == 2 and "needs a name" in result.stderr
     assert not list((example_copy.content / "briefings").glob("*-actor.md"))
+
+
+def test_a_day_given_to_new_stays_that_day_whatever_the_timezone_becomes(example_copy):
+    result = new(example_copy, "Rationing begins", "--topic", "Economy", "--date", "2026-03-02")
+    assert result.returncode == 0, result.stderr
+    path = example_copy.root / result.stdout.strip()
+    assert "date: 2026-03-02\n" in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "draft: false"), encoding="utf-8")
+    settings = example_copy.root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("America/New_York", "Pacific/Honolulu"))
+    example_copy.build()
+    assert "March 2, 2026" in example_copy.read("briefings/rationing-begins/index.html")
