@@ -222,6 +222,15 @@ class FieldReader:
         if value is None:
             return None
         text = written(value).strip()
+        if re.fullmatch(r"\d{4}(-\d{2})?", text):
+            # A month or a year: ISO 8601 too, but a briefing is dated to the day (events
+            # may be dated to a month or a year).
+            self.error(
+                key,
+                f"{self.name(key)}: {text!r} gives no day, and a briefing needs one: "
+                f"write it as YYYY-MM-DD ({text}{'-01' * (3 - len(text.split('-')))}, say)",
+            )
+            return None
         if not isinstance(value, str) or not _ISO_MOMENT.match(text):
             self.error(
                 key,
