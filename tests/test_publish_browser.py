@@ -149,3 +149,32 @@ def test_an_aligned_table_keeps_its_alignment_under_the_policy(browser, example_
             context.close()
     assert violations == []
     assert aligned == ["center", "right"]
+
+
+def test_a_title_in_a_right_to_left_script_reads_right_to_left(browser, example_copy):
+    # A desk's English pages carry an Arabic headline: it runs, and sits, right to left,
+    # in its heading and wherever it is listed, while the rest stays left to right.
+    (example_copy.content / "briefings" / "2026-03-07-arabic.md").write_text(
+        "---\ntitle: «فنزويلا والولايات المتحدة تستأنفان العلاقات؟»\ndate: 2026-03-07\n"
+        "topics: [US–Venezuela]\nslug: arabic-headline\nevents:\n"
+        "  - {date: 2026-03-07, text: تبادل السفراء بين البلدين}\n---\nنص قصير.\n",
+        encoding="utf-8",
+    )
+    example_copy.build()
+    with serve(example_copy.output) as url:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(url + "briefings/arabic-headline/")
+            heading = page.evaluate("() => getComputedStyle(document.querySelector('h1')).direction")
+            event = page.evaluate("() => getComputedStyle(document.querySelector('.entry-text')).direction")
+            page.goto(url + "archive/")
+            listed = page.evaluate(
+                "() => [...document.querySelectorAll('h3 a')].map(a => [a.textContent, getComputedStyle(a).direction])"
+            )
+        finally:
+            context.close()
+    assert heading == "rtl" and event == "rtl"
+    directions = {text.startswith("«") for text, direction in listed if direction == "rtl"}
+    assert directions == {True}  # the Arabic one alone
+    assert any(direction == "ltr" for _, direction in listed)
