@@ -136,7 +136,9 @@ def test_new_actor_and_topic_profiles(example_copy):
     duplicate = new(example_copy, "actor", "Delcy Rodriguez")
     assert duplicate.returncode == 1 and "Delcy Rodríguez" in duplicate.stderr
     example_copy.build()
-    assert "<h1>María Corina Machado</h1>" in example_copy.read("actors/maria-corina-machado/index.html")
+    assert '<h1 dir="auto">María Corina Machado</h1>' in example_copy.read(
+        "actors/maria-corina-machado/index.html"
+    )
 
 
 def test_new_knows_profiles_saved_as_md_in_capitals(example_copy):
