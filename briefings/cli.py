@@ -139,6 +139,16 @@ def build_command(
         f"Built {_count(site.articles, 'briefing')} into {output}: {report.pages} pages, "
         f"{report.files_written} files{fresh} in {report.seconds:.2f}s{extra}{raw}."
     )
+    if report.gone:
+        # Not a warning (a page is often retired on purpose, and --strict would then never
+        # let it go), but said once: links and feed readers that follow it find nothing now.
+        shown = ", ".join(f"/{page}" for page in report.gone[:5])
+        more = f" and {len(report.gone) - 5} more" if len(report.gone) > 5 else ""
+        them = "it" if len(report.gone) == 1 else "them"
+        click.echo(
+            f"Gone since the last build: {shown}{more}. Links to {them} now find nothing; to keep "
+            "a briefing's address, give it its old slug ('slug: …')."
+        )
     _leave_now()
 
 

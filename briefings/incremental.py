@@ -96,6 +96,9 @@ class WriteReport:
     # Files kept in place, as the build found them (mode, size, mtime, ctime, inode): a scan
     # taken after the build that shows any of them otherwise saw a hand edit made meanwhile.
     kept: Mapping[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
+    # Pages the last build wrote into this output and this one does not (a slug changed, a
+    # briefing deleted or made a draft), by their address within the site ("briefings/x/").
+    gone: tuple[str, ...] = ()
 
 
 class Builder:
@@ -440,7 +443,15 @@ class Builder:
             for item, found in zip(outputs, verified, strict=True)
             if found is not None
         }
-        return WriteReport(count, rewritten, token, writes_in_place, replaced, kept)
+        planned = {str(item.file) for item in outputs}
+        gone = tuple(
+            sorted(
+                name.removesuffix("index.html")
+                for name in old.entries
+                if name not in planned and (name == "index.html" or name.endswith("/index.html"))
+            )
+        )
+        return WriteReport(count, rewritten, token, writes_in_place, replaced, kept, gone)
 
     def save_loaded(self, whole_site: bool = True) -> None:
         """Keep what this build parsed under .cache/: the build succeeded, so it is worth keeping.

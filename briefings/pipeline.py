@@ -90,6 +90,8 @@ class BuildReport:
     # printing edited bodies re-rendered from their plans), "in place" (changed files
     # replaced within the output) or "swapped" (a whole new output swapped in).
     route: str = "swapped"
+    # Pages the last build published into this output that this one does not (WriteReport).
+    gone: tuple[str, ...] = ()
 
     @property
     def site(self) -> Site:
@@ -293,6 +295,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
         written.rewritten,
         lambda: site,
         "in place" if written.in_place else "swapped",
+        written.gone,
     )
 
 

@@ -718,3 +718,15 @@ def test_an_unreadable_briefing_is_reported_with_the_rest(site):
     result = run_cli("build", cwd=site.root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "2026-03-06-locked.md: cannot read this file (Permission denied)" in result.stderr
+
+
+def test_a_rebuild_says_which_pages_are_gone_since_the_last(site):
+    site.briefing("2026-03-05-talks", "title: Talks\ndate: 2026-03-05\ntopics: [Oil]")
+    renamed = site.briefing("2026-03-06-visit", "title: Visit\ndate: 2026-03-06\ntopics: [Oil]")
+    assert run_cli("build", cwd=site.root).returncode == 0
+    renamed.rename(renamed.with_name("2026-03-06-state-visit.md"))
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 0
+    assert "Gone since the last build: /briefings/visit/. Links to it now find nothing" in result.stdout
+    again = run_cli("build", cwd=site.root)  # said once
+    assert "Gone" not in again.stdout
