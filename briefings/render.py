@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -83,6 +85,30 @@ class TrackingEnvironment(jinja2.Environment):
             self.reads.related.add(str(obj.briefing.path))
 
 
+# Letters of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko...).
+_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
+def direction(text: str) -> str:
+    """'rtl' for a text mostly in a right-to-left script, else 'ltr': for a `dir` attribute.
+
+    Decided by most of its letters, not the first (as dir="auto" is): an English headline
+    that opens with an Arabic name stays left to right. Either value also isolates the
+    text from what surrounds it."""
+    if not _RIGHT_TO_LEFT.search(text):
+        return "ltr"
+    right = left = 0
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            right += 1
+        elif kind == "L":
+            left += 1
+    return "rtl" if right > left else "ltr"
+
+
 def make_environment(
     templates: Path, config: SiteConfig, urls: Urls, noindex: bool = False
 ) -> jinja2.Environment:
@@ -95,6 +121,7 @@ def make_environment(
         keep_trailing_newline=True,
     )
     env.filters.update(
+        direction=direction,
         long_date=long_date,
         iso=iso_datetime,
         # Rendered Markdown is the only HTML marked safe; its site-root links follow the base path.

@@ -118,15 +118,15 @@ def test_spellings_with_one_slug_are_one_term_named_by_profile_or_majority(site)
     assert [t.term.name for t in report.site.topics] == ["US-Venezuela"]
     assert [t.term.name for t in report.site.actors] == ["Delcy Rodríguez"]
     page = site.read("actors/delcy-rodriguez/index.html")
-    assert '<h1 dir="auto">Delcy Rodríguez</h1>' in page and "Interim president." in page
+    assert '<h1 dir="ltr">Delcy Rodríguez</h1>' in page and "Interim president." in page
     assert len(report.site.topics[0].articles) == 3
 
 
 def test_term_without_profile_still_gets_a_page(site):
     site.briefing("2026-03-01-a", "title: A\ndate: 2026-03-01\ntopics: [Oil]\nactors: [Владимир Путин]")
     site.build()
-    assert '<h1 dir="auto">Владимир Путин</h1>' in site.read("actors/vladimir-putin/index.html")
-    assert '<h1 dir="auto">Oil</h1>' in site.read("topics/oil/index.html")
+    assert '<h1 dir="ltr">Владимир Путин</h1>' in site.read("actors/vladimir-putin/index.html")
+    assert '<h1 dir="ltr">Oil</h1>' in site.read("topics/oil/index.html")
 
 
 def test_briefing_page_shows_what_a_reader_needs(site):
@@ -151,8 +151,8 @@ sources:
     assert '<p class="summary">' not in page and page.count("<p>First paragraph is the summary.</p>") == 1
     assert '<meta name="description" content="First paragraph is the summary.">' in page
     assert '<p class="summary">First paragraph is the summary.</p>' in site.read("index.html")
-    assert '<a href="/actors/delcy-rodriguez/">Delcy Rodríguez</a>' in page
-    assert '<a href="/topics/diplomacy/">Diplomacy</a>' in page
+    assert '<a dir="ltr" href="/actors/delcy-rodriguez/">Delcy Rodríguez</a>' in page
+    assert '<a dir="ltr" href="/topics/diplomacy/">Diplomacy</a>' in page
     assert '<a href="https://example.com/a" rel="noopener">Restored ties</a></cite>, Fox News Digital' in page
     assert page.count("<h1") == 1 and '<html lang="en">' in page
 
@@ -262,7 +262,7 @@ def test_static_files_are_copied_and_pages_get_their_own_address(site):
     (site.content / "images").mkdir()
     (site.content / "images/map.png").write_bytes(b"\x89PNG fake")
     site.build()
-    assert '<h1 dir="auto">About us</h1>' in site.read("about/index.html")
+    assert '<h1 dir="ltr">About us</h1>' in site.read("about/index.html")
     assert (site.output / "images/map.png").read_bytes() == b"\x89PNG fake"
 
 
@@ -272,9 +272,7 @@ def test_template_mistakes_name_the_template_and_line(example_copy):
     shutil.copytree(ROOT / "templates", example_copy.root / "templates")
     template = example_copy.root / "templates/briefing.html"
     original = template.read_text(encoding="utf-8")
-    line = next(
-        n for n, text in enumerate(original.splitlines(), 1) if '<h1 dir="auto">{{ b.title }}</h1>' in text
-    )
+    line = next(n for n, text in enumerate(original.splitlines(), 1) if "{{ b.title }}</h1>" in text)
     for broken, words in (("{{ b.title }", "unexpected '}'"), ("{{ b.titel }}", "has no attribute 'titel'")):
         template.write_text(original.replace("{{ b.title }}</h1>", broken + "</h1>"), encoding="utf-8")
         result = run_cli("build", cwd=example_copy.root)

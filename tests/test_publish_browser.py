@@ -160,6 +160,12 @@ def test_a_title_in_a_right_to_left_script_reads_right_to_left(browser, example_
         "  - {date: 2026-03-07, text: تبادل السفراء بين البلدين}\n---\nنص قصير.\n",
         encoding="utf-8",
     )
+    # An English headline that opens with an Arabic name stays left to right.
+    (example_copy.content / "briefings" / "2026-03-08-probe.md").write_text(
+        "---\ntitle: حزب الله ties to Maduro probed by Treasury\ndate: 2026-03-08\n"
+        "topics: [US–Venezuela]\nslug: probe\n---\nText.\n",
+        encoding="utf-8",
+    )
     example_copy.build()
     with serve(example_copy.output) as url:
         context = browser.new_context()
@@ -177,4 +183,4 @@ def test_a_title_in_a_right_to_left_script_reads_right_to_left(browser, example_
     assert heading == "rtl" and event == "rtl"
     directions = {text.startswith("«") for text, direction in listed if direction == "rtl"}
     assert directions == {True}  # the Arabic one alone
-    assert any(direction == "ltr" for _, direction in listed)
+    assert ["حزب الله ties to Maduro probed by Treasury", "ltr"] in listed

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+import pytest
+
 from briefings.config import load_config
 from briefings.plan import PlannedPage
-from briefings.render import make_environment, render_tracked, start_build
+from briefings.render import direction, make_environment, render_tracked, start_build
 from briefings.urls import Urls
 
 from .conftest import SITE_YAML
@@ -57,3 +59,18 @@ def test_shared_lines_prints_what_the_loop_prints_and_renders_each_item_once(tmp
     start_build(env)  # a new build renders them again
     render_tracked(env, page("lines.html", items))
     assert len(rendered) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Talks resume in Caracas", "ltr"),
+        ("«فنزويلا والولايات المتحدة تستأنفان العلاقات؟»", "rtl"),
+        ("حزب الله ties to Maduro probed by Treasury", "ltr"),  # most of it is English
+        ("2026: שיחות בקראקס", "rtl"),  # opens with digits, then Hebrew
+        ("Delcy Rodríguez", "ltr"),
+        ("", "ltr"),
+    ],
+)
+def test_a_text_runs_in_the_direction_of_most_of_its_letters(text, expected):
+    assert direction(text) == expected
