@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -150,6 +151,34 @@ def build_command(
             "a briefing's address, give it its old slug ('slug: …')."
         )
     _leave_now()
+
+
+def _new_date(text: str) -> datetime | date:
+    """`new --date`, read as the build reads a briefing's date (schema.FieldReader.moment).
+
+    A day stays a day, and a time with no offset stays so: written that way, a later change
+    of the site's timezone does not move them."""
+    from .schema import ISO_MOMENT
+
+    text = text.strip()
+    example = "e.g. 2026-03-05 or 2026-03-05T14:00"
+    if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", text):
+        raise click.BadParameter(
+            f"{text!r} gives no day, and a briefing needs one: {example}", param_hint="--date"
+        )
+    if not ISO_MOMENT.match(text):
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 date: {example}", param_hint="--date")
+    try:
+        found = (
+            date.fromisoformat(text)
+            if len(text) == 10
+            else datetime.fromisoformat(text.replace("Z", "+00:00"))
+        )
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r} is no date: {exc}", param_hint="--date") from None
+    if not 2 <= found.year <= 9998:
+        raise click.BadParameter(f"{text!r}: a briefing's year runs from 0002 to 9998", param_hint="--date")
+    return found
 
 
 def _count(number: int, noun: str) -> str:
@@ -406,8 +435,8 @@ def serve_command(
     "--date",
     "when",
     metavar="ISO",
-    help="A day (2026-03-05) or a time (2026-03-05T14:00, the site timezone's unless it gives an "
-    "offset), written as given (default: now, in the site timezone).",
+    help="A day (2026-03-05), written as a day, or a time (2026-03-05T14:00), written with no "
+    "offset unless it gives one, then in the site timezone (default: now, in the site timezone).",
 )
 @CONTENT_OPTION
 def new_command(
@@ -437,16 +466,7 @@ def new_command(
         if len(words) == 2 and words[0] in ("actor", "topic"):
             path = new_profile(content, config, words[0] + "s", words[1])
         else:
-            moment: datetime | date = datetime.now(UTC)
-            if when:
-                try:
-                    # A day stays a day, and a time with no offset stays so: written that
-                    # way, a later change of the site's timezone does not move them.
-                    moment = date.fromisoformat(when) if len(when) == 10 else datetime.fromisoformat(when)
-                except ValueError:
-                    raise click.BadParameter(
-                        f"{when!r} is not an ISO 8601 date, e.g. 2026-03-05T14:00", param_hint="--date"
-                    ) from None
+            moment = _new_date(when) if when else datetime.now(UTC)
             path = new_briefing(content, config, " ".join(words), topics, actors, moment)
     except ContentErrors as exc:
         _print_problems(exc.errors)

@@ -215,11 +215,9 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
         body_edits.finish_interrupted(builder, options.output)
     inputs = _input_state(options)
     # What the last build into this output remembered, read once for every use below.
-    remembered = (
-        recall(builder.cache_dir, options.output) if inputs is not None and builder.cache_dir else None
-    )
+    previous = recall(builder.cache_dir, options.output) if inputs is not None and builder.cache_dir else None
     if inputs is not None and builder.cache_dir is not None:
-        last = unchanged(remembered, options.output, inputs, options.now)
+        last = unchanged(previous, options.output, inputs, options.now)
         rewritten = 0
         edits = None
         if last is None:
@@ -229,7 +227,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 setup = None  # a mistake in site.yaml: the full way reports it, with the rest
             if setup is not None:
                 edits = body_edits.rebuild(
-                    builder, options.output, options.content, inputs, options.now, setup, remembered
+                    builder, options.output, options.content, inputs, options.now, setup, previous
                 )
             if edits is not None:
                 last, rewritten = edits.remembered, edits.rewritten
@@ -245,13 +243,13 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 "bodies" if edits is not None else "unchanged",
             )
     if inputs is not None and builder.cache_dir is not None:
-        builder.trusted = _unchanged_load_keys(remembered, options, inputs)
+        builder.trusted = _unchanged_load_keys(previous, options, inputs)
     try:
         config, site, urls, outputs, templates = prepare(options, builder.read_files, builder.progress)
     finally:
         builder.trusted = None
     env = builder.environment(templates, config, urls, options.noindex)
-    recorded = _as_recorded(remembered, options.output)
+    recorded = _as_recorded(previous, options.output)
     in_place = recorded[0] if recorded else None
     written = builder.write(options.output, outputs, env, templates, in_place)
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))

@@ -90,11 +90,8 @@ def new_briefing(
         )
     if not isinstance(when, datetime):
         local, written = datetime(when.year, when.month, when.day), when.isoformat()
-    elif when.tzinfo is None:
-        local = when.replace(microsecond=0)
-        written = local.isoformat()
     else:
-        local = when.astimezone(config.zone).replace(microsecond=0)
+        local = (when if when.tzinfo is None else when.astimezone(config.zone)).replace(microsecond=0)
         written = local.isoformat()
     day = local.date().isoformat()
     path = content / "briefings" / f"{day}-{slug}.md"

@@ -16,7 +16,7 @@ from .model import MONTH_NAMES, PartialDate
 
 # ASCII digits only: full-width ２０２６ is not ISO 8601, and is reported as such.
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
-_ISO_MOMENT = re.compile(
+ISO_MOMENT = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$",
     re.ASCII,
 )
@@ -182,7 +182,7 @@ class FieldReader:
             return None
         text = written(value).strip()
         match = _PARTIAL_DATE.match(text) if isinstance(value, (str, int)) else None
-        if not match and _ISO_MOMENT.match(text):
+        if not match and ISO_MOMENT.match(text):
             self.error(
                 key,
                 f"{self.name(key)}: {text!r} has a time of day, which this date does not take; write {text[:10]}",
@@ -222,7 +222,8 @@ class FieldReader:
         if value is None:
             return None
         text = written(value).strip()
-        if re.fullmatch(r"\d{4}(-\d{2})?", text):
+        partial = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?", text)
+        if partial and 2 <= int(partial[1]) <= 9998 and 1 <= int(partial[2] or 1) <= 12:
             # A month or a year: ISO 8601 too, but a briefing is dated to the day (events
             # may be dated to a month or a year).
             self.error(
@@ -231,7 +232,7 @@ class FieldReader:
                 f"write it as YYYY-MM-DD ({text}{'-01' * (3 - len(text.split('-')))}, say)",
             )
             return None
-        if not isinstance(value, str) or not _ISO_MOMENT.match(text):
+        if not isinstance(value, str) or not ISO_MOMENT.match(text):
             self.error(
                 key,
                 f"{self.name(key)}: {text!r} is not an ISO 8601 date{_suggest(text)}",

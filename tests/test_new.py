@@ -136,7 +136,7 @@ def test_new_actor_and_topic_profiles(example_copy):
     duplicate = new(example_copy, "actor", "Delcy Rodriguez")
     assert duplicate.returncode == 1 and "Delcy Rodríguez" in duplicate.stderr
     example_copy.build()
-    assert '<h1 dir="auto">María Corina Machado</h1>' in example_copy.read(
+    assert '<h1 dir="ltr">María Corina Machado</h1>' in example_copy.read(
         "actors/maria-corina-machado/index.html"
     )
 
@@ -191,3 +191,26 @@ def test_a_day_given_to_new_stays_that_day_whatever_the_timezone_becomes(example
     settings.write_text(settings.read_text(encoding="utf-8").replace("America/New_York", "Pacific/Honolulu"))
     example_copy.build()
     assert "March 2, 2026" in example_copy.read("briefings/rationing-begins/index.html")
+
+
+@pytest.mark.parametrize(
+    ("given", "told"),
+    [
+        ("2026-03", "gives no day, and a briefing needs one"),
+        ("2026030514", "is not an ISO 8601 date"),  # read as a day, it would lose its hour
+        ("2026-02-30", "is no date: day is out of range for month"),
+        ("0001-01-01", "a briefing's year runs from 0002 to 9998"),
+    ],
+)
+def test_new_refuses_a_date_the_build_would_refuse(example_copy, given, told):
+    result = new(example_copy, "Probe", "--topic", "Economy", "--date", given)
+    assert result.returncode == 2 and told in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_time_with_an_offset_is_written_in_the_site_timezone(example_copy):
+    result = new(example_copy, "Probe", "--topic", "Economy", "--date", "2026-03-06T02:00Z")
+    assert result.returncode == 0, result.stderr
+    path = example_copy.root / result.stdout.strip()
+    assert path.name.startswith("2026-03-05-")  # New York's day, as the page will show it
+    assert "date: 2026-03-05T21:00:00-05:00\n" in path.read_text(encoding="utf-8")
