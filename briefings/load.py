@@ -133,11 +133,7 @@ def read_corpus(
                 )
                 continue
             if not os.access(path, os.R_OK):  # copied only once the site is written: told now
-                errors.append(
-                    ContentError(
-                        path, None, "cannot read this file (Permission denied); check its permissions"
-                    )
-                )
+                errors.append(_unreadable(path, "Permission denied"))
                 continue
             static.append(StaticFile(path, relative))
             continue
@@ -186,6 +182,10 @@ def read_one_by_one(jobs: list[tuple[Path, str]], config: SiteConfig) -> Iterato
         yield read_content_file(path, section, config)
 
 
+def _unreadable(path: Path, reason: str) -> ContentError:
+    return ContentError(path, None, f"cannot read this file ({reason}); check its permissions")
+
+
 def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes | None = None) -> FileResult:
     """Parse and validate one Markdown file of `section` (briefings, actors, topics, pages)."""
     errors: list[ContentError] = []
@@ -193,12 +193,7 @@ def read_content_file(path: Path, section: str, config: SiteConfig, data: bytes 
         try:
             data = path.read_bytes()
         except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            return (
-                section,
-                None,
-                (ContentError(path, None, f"cannot read this file ({reason}); check its permissions"),),
-            )
+            return section, None, (_unreadable(path, exc.strerror or type(exc).__name__),)
     try:
         raw = data.decode("utf-8")
         text = raw.replace("\r\n", "\n").replace("\r", "\n")  # as read_text() would
