@@ -94,19 +94,23 @@ _RIGHT_TO_LEFT = re.compile(
 def direction(text: str) -> str:
     """'rtl' for a text mostly in a right-to-left script, else 'ltr': for a `dir` attribute.
 
-    Decided by most of its letters, not the first (as dir="auto" is): an English headline
-    that opens with an Arabic name stays left to right. Either value also isolates the
-    text from what surrounds it."""
+    Decided by its words, each by its first letter, and on a tie by the first letter of all,
+    as dir="auto" decides everything: an English headline that opens with an Arabic name
+    stays left to right, and an Arabic one with two Latin names stays right to left
+    (counting letters would not do: Arabic and Hebrew leave most vowels unwritten). Either
+    value also isolates the text from what surrounds it."""
     if not _RIGHT_TO_LEFT.search(text):
         return "ltr"
     right = left = 0
-    for character in text:
-        kind = unicodedata.bidirectional(character)
-        if kind in ("R", "AL"):
-            right += 1
-        elif kind == "L":
-            left += 1
-    return "rtl" if right > left else "ltr"
+    first = ""
+    for word in text.split():
+        kind = next((k for k in map(unicodedata.bidirectional, word) if k in ("L", "R", "AL")), "")
+        first = first or kind
+        right += kind in ("R", "AL")
+        left += kind == "L"
+    if right != left:
+        return "rtl" if right > left else "ltr"
+    return "rtl" if first in ("R", "AL") else "ltr"
 
 
 def make_environment(

@@ -68,6 +68,9 @@ def test_shared_lines_prints_what_the_loop_prints_and_renders_each_item_once(tmp
         ("«فنزويلا والولايات المتحدة تستأنفان العلاقات؟»", "rtl"),
         ("حزب الله ties to Maduro probed by Treasury", "ltr"),  # most of it is English
         ("2026: שיחות בקראקס", "rtl"),  # opens with digits, then Hebrew
+        ("ترامب يلتقي Delcy Rodríguez في Caracas", "rtl"),  # Arabic, with two Latin names
+        ("PDVSA توقع اتفاقًا مع Chevron", "rtl"),
+        ("اجتماع OPEC في Wien", "rtl"),  # as many words each way: the first decides
         ("Delcy Rodríguez", "ltr"),
         ("", "ltr"),
     ],
