@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import TextIO
 
@@ -146,14 +146,16 @@ def build_command(
         shown = ", ".join(f"/{page}" for page in report.gone[:5])
         more = f" and {len(report.gone) - 5} more" if len(report.gone) > 5 else ""
         them = "it" if len(report.gone) == 1 else "them"
+        # A build without --drafts after one with them drops the drafts' pages: not a slip.
+        drafts = " (with the drafts or scheduled briefings this build leaves out)" if left_out else ""
         click.echo(
-            f"Gone since the last build: {shown}{more}. Links to {them} now find nothing; to keep "
-            "a briefing's address, give it its old slug ('slug: …')."
+            f"Gone since the last build{drafts}: {shown}{more}. Links to {them} now find nothing; "
+            "to keep a briefing's address, give it its old slug ('slug: …')."
         )
     _leave_now()
 
 
-def _new_date(text: str) -> datetime | date:
+def _new_date(text: str, zone: tzinfo) -> datetime | date:
     """`new --date`, read as the build reads a briefing's date (schema.FieldReader.moment).
 
     A day stays a day, and a time with no offset stays so: written that way, a later change
@@ -162,7 +164,8 @@ def _new_date(text: str) -> datetime | date:
 
     text = text.strip()
     example = "e.g. 2026-03-05 or 2026-03-05T14:00"
-    if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", text):
+    partial = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?", text)
+    if partial and 2 <= int(partial[1]) <= 9998 and 1 <= int(partial[2] or 1) <= 12:
         raise click.BadParameter(
             f"{text!r} gives no day, and a briefing needs one: {example}", param_hint="--date"
         )
@@ -176,7 +179,12 @@ def _new_date(text: str) -> datetime | date:
         )
     except ValueError as exc:
         raise click.BadParameter(f"{text!r} is no date: {exc}", param_hint="--date") from None
-    if not 2 <= found.year <= 9998:
+    try:
+        # As it will be written: an instant in the site's timezone, whose day may differ.
+        local = found.astimezone(zone) if isinstance(found, datetime) and found.tzinfo else found
+    except OverflowError:
+        local = None
+    if local is None or not 2 <= local.year <= 9998:
         raise click.BadParameter(f"{text!r}: a briefing's year runs from 0002 to 9998", param_hint="--date")
     return found
 
@@ -466,7 +474,7 @@ def new_command(
         if len(words) == 2 and words[0] in ("actor", "topic"):
             path = new_profile(content, config, words[0] + "s", words[1])
         else:
-            moment = _new_date(when) if when else datetime.now(UTC)
+            moment = _new_date(when, config.zone) if when else datetime.now(UTC)
             path = new_briefing(content, config, " ".join(words), topics, actors, moment)
     except ContentErrors as exc:
         _print_problems(exc.errors)

@@ -200,6 +200,8 @@ def test_a_day_given_to_new_stays_that_day_whatever_the_timezone_becomes(example
         ("2026030514", "is not an ISO 8601 date"),  # read as a day, it would lose its hour
         ("2026-02-30", "is no date: day is out of range for month"),
         ("0001-01-01", "a briefing's year runs from 0002 to 9998"),
+        ("9998-12-31T23:00-12:00", "a briefing's year runs from 0002 to 9998"),  # 9999 in New York
+        ("2026-13", "is not an ISO 8601 date"),
     ],
 )
 def test_new_refuses_a_date_the_build_would_refuse(example_copy, given, told):
