@@ -221,7 +221,7 @@ class Builder:
 
     def manifest_file(self, output: Path) -> Path | None:
         return (
-            self.cache_dir / "outputs" / digest(os.fsencode(output.absolute())).hex()
+            self.cache_dir / "outputs" / digest(os.fsencode(output.resolve())).hex()
             if self.cache_dir
             else None
         )

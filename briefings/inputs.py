@@ -76,7 +76,7 @@ def _record_key() -> bytes:
 
 
 def _record_file(cache_dir: Path, output: Path) -> Path:
-    return cache_dir / "inputs" / digest(os.fsencode(output.absolute())).hex()
+    return cache_dir / "inputs" / digest(os.fsencode(output.resolve())).hex()
 
 
 def input_state(options_key: bytes, content: Path, templates: Path, config_file: Path) -> InputState | None:

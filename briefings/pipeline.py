@@ -410,7 +410,7 @@ def _input_state(options: BuildOptions) -> InputState | None:
     settings = (
         str(options.content),  # as given: content paths are remembered as the build wrote them
         options.content.absolute(),
-        options.output.absolute(),
+        options.output.resolve(),  # one folder, however it is written
         options.resolved_config_file().absolute(),
         options.resolved_templates().absolute(),
         options.drafts,

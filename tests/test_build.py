@@ -153,7 +153,10 @@ sources:
     assert '<p class="summary" dir="ltr">First paragraph is the summary.</p>' in site.read("index.html")
     assert '<a dir="ltr" href="/actors/delcy-rodriguez/">Delcy Rodríguez</a>' in page
     assert '<a dir="ltr" href="/topics/diplomacy/">Diplomacy</a>' in page
-    assert '<a href="https://example.com/a" rel="noopener">Restored ties</a></cite>, <bdi>Fox News Digital</bdi>' in page
+    assert (
+        '<a href="https://example.com/a" rel="noopener">Restored ties</a></cite>, <bdi>Fox News Digital</bdi>'
+        in page
+    )
     assert page.count("<h1") == 1 and '<html lang="en">' in page
 
 
@@ -728,3 +731,13 @@ def test_a_rebuild_says_which_pages_are_gone_since_the_last(site):
     assert "Gone since the last build: /briefings/visit/. Links to it now find nothing" in result.stdout
     again = run_cli("build", cwd=site.root)  # said once
     assert "Gone" not in again.stdout
+
+
+def test_one_output_folder_however_it_is_written_is_one_to_the_cache(site):
+    site.briefing("2026-03-05-talks", "title: Talks\ndate: 2026-03-05\ntopics: [Oil]")
+    gone = site.briefing("2026-03-06-visit", "title: Visit\ndate: 2026-03-06\ntopics: [Oil]")
+    assert run_cli("build", cwd=site.root).returncode == 0
+    gone.unlink()
+    result = run_cli("build", "--output", f"../{site.root.name}/_site", cwd=site.root)
+    assert "Gone since the last build: /briefings/visit/." in result.stdout
+    assert "rewritten" in result.stdout  # in place: the same folder, known as built
