@@ -184,3 +184,21 @@ def test_a_title_in_a_right_to_left_script_reads_right_to_left(browser, example_
     directions = {text.startswith("«") for text, direction in listed if direction == "rtl"}
     assert directions == {True}  # the Arabic one alone
     assert ["حزب الله ties to Maduro probed by Treasury", "ltr"] in listed
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_page_asks_for_nothing_the_site_does_not_have(browser, served, name):
+    # A browser asks for an icon on its own: without one, every page logs a 404.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        failed: list[str] = []
+        page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(served[0] + PAGES[name])
+        page.wait_for_load_state("networkidle")
+        icon = page.evaluate("() => document.querySelector('link[rel=icon]').href")
+    finally:
+        context.close()
+    assert failed == []
+    assert icon.endswith(".svg")

@@ -111,11 +111,13 @@ def test_headers_a_deployed_page_and_an_asset_get(built):
         "Content-Security-Policy": "default-src 'none'; img-src 'self' https: data:; style-src 'self'; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     }
-    (stylesheet,) = [f"/{p.relative_to(built).as_posix()}" for p in built.glob("assets/*")]
-    assert FINGERPRINTED.match(stylesheet)
-    asset = headers_for(rules, stylesheet)
-    assert asset["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert asset["X-Content-Type-Options"] == "nosniff"
+    assets = [f"/{p.relative_to(built).as_posix()}" for p in built.glob("assets/*")]
+    assert sorted(name.rsplit(".", 1)[-1] for name in assets) == ["css", "svg"]  # the stylesheet, the icon
+    for name in assets:
+        assert FINGERPRINTED.match(name)
+        asset = headers_for(rules, name)
+        assert asset["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert asset["X-Content-Type-Options"] == "nosniff"
     assert headers_for(rules, "/chronology.ics")["Content-Type"] == "text/calendar; charset=utf-8"
 
 
