@@ -60,7 +60,9 @@ class MonthGroup(Generic[T]):
 
     @property
     def label(self) -> str:
-        return f"{MONTH_NAMES[self.month - 1]} {self.year}" if self.month else str(self.year)
+        # What is known only to the year sits under its year's heading already: its own
+        # heading says what sets it apart, not the year a third time.
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}" if self.month else f"{self.year}, month not known"
 
     @property
     def iso(self) -> str:

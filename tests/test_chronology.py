@@ -72,6 +72,9 @@ def test_entries_are_oldest_first_with_their_precision(site):
     ]
     assert '<time datetime="2026-01">January 2026</time>' in page
     assert ">2025</time>" in page
+    # Under the year's own heading, what is known only to the year is set apart as such,
+    # not headed by the year a second time.
+    assert '<h3><time datetime="2025">2025, month not known</time></h3>' in page
 
 
 def test_event_actors_belong_to_the_actor_chronology_as_well_as_the_briefing_actors(site):
