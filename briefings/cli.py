@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -160,12 +159,11 @@ def _new_date(text: str, zone: tzinfo) -> datetime | date:
 
     A day stays a day, and a time with no offset stays so: written that way, a later change
     of the site's timezone does not move them."""
-    from .schema import ISO_MOMENT
+    from .schema import FIRST_YEAR, ISO_MOMENT, LAST_YEAR, lacks_day
 
     text = text.strip()
     example = "e.g. 2026-03-05 or 2026-03-05T14:00"
-    partial = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?", text)
-    if partial and 2 <= int(partial[1]) <= 9998 and 1 <= int(partial[2] or 1) <= 12:
+    if lacks_day(text):
         raise click.BadParameter(
             f"{text!r} gives no day, and a briefing needs one: {example}", param_hint="--date"
         )
@@ -184,7 +182,7 @@ def _new_date(text: str, zone: tzinfo) -> datetime | date:
         local = found.astimezone(zone) if isinstance(found, datetime) and found.tzinfo else found
     except OverflowError:
         local = None
-    if local is None or not 2 <= local.year <= 9998:
+    if local is None or not FIRST_YEAR <= local.year <= LAST_YEAR:
         raise click.BadParameter(f"{text!r}: a briefing's year runs from 0002 to 9998", param_hint="--date")
     return found
 

@@ -222,10 +222,7 @@ class FieldReader:
         if value is None:
             return None
         text = written(value).strip()
-        partial = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?", text)
-        if partial and 2 <= int(partial[1]) <= 9998 and 1 <= int(partial[2] or 1) <= 12:
-            # A month or a year: ISO 8601 too, but a briefing is dated to the day (events
-            # may be dated to a month or a year).
+        if lacks_day(text):
             self.error(
                 key,
                 f"{self.name(key)}: {text!r} gives no day, and a briefing needs one: "
@@ -255,7 +252,7 @@ class FieldReader:
                 reason = "hours run 00 to 23, minutes and seconds 00 to 59"
             self.error(key, f"{self.name(key)}: {text!r} does not exist; {reason}")
             return None
-        if not 2 <= parsed.year <= 9998:
+        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
             # A day from the calendar's ends moves past them in another timezone (feeds, UTC).
             self.error(
                 key,
@@ -320,6 +317,17 @@ class FieldReader:
                     line,
                 )
         return result
+
+
+# A briefing's years: a day from the calendar's ends moves past them in another timezone.
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
+def lacks_day(text: str) -> bool:
+    """A month or a year (2026-03, 2026): ISO 8601 too, and fine for an event, but a
+    briefing is dated to the day."""
+    found = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?", text)
+    return bool(found) and FIRST_YEAR <= int(found[1]) <= LAST_YEAR and 1 <= int(found[2] or 1) <= 12
 
 
 def _suggest(text: str, with_time: bool = True) -> str:
