@@ -113,9 +113,6 @@ class Builder:
         self.unsaved = Spill(cache_dir)  # sealed; saved to .cache/ once a build succeeds
         self.load_keys: dict[Path, bytes] = {}  # of the files the last build read
         self.load_settings = b""  # what they were read with (load_settings)
-        # For the next read_files alone: load keys of files the last build read, by path,
-        # whose stat says they are untouched since (pipeline._unchanged_load_keys).
-        self.trusted: tuple[bytes, dict[str, bytes]] | None = None
         # Jinja environments by use ("build", "preview"), each with what made it.
         self.envs: dict[str, tuple[bytes, Environment]] = {}
         self.last: object | None = None  # what the last successful build made (see pipeline)
@@ -148,11 +145,19 @@ class Builder:
 
     # -- load ---------------------------------------------------------------------
 
-    def read_files(self, jobs: list[tuple[Path, str]], config: SiteConfig) -> list[FileResult]:
-        """Load results for `jobs`, from memory or the cache when the bytes are the same."""
+    def read_files(
+        self,
+        jobs: list[tuple[Path, str]],
+        config: SiteConfig,
+        unchanged: tuple[bytes, Mapping[str, bytes]] | None = None,
+    ) -> list[FileResult]:
+        """Load results for `jobs`, from memory or the cache when the bytes are the same.
+
+        `unchanged`: the load settings of the last build, and the load keys it found for
+        files (by path) whose stat says they are untouched since
+        (pipeline._unchanged_load_keys); those are not read again."""
         settings = load_settings(config)
-        trusted = self.trusted[1] if self.trusted and self.trusted[0] == settings else {}
-        self.trusted = None
+        trusted = unchanged[1] if unchanged and unchanged[0] == settings else {}
         results: list[FileResult | None] = [None] * len(jobs)
         keys: list[bytes] = []
         todo: list[int] = []

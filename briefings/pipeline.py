@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
@@ -242,12 +243,10 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 _once(lambda: _keep_last(builder, options, *prepare(options, builder.read_files)[:4])),
                 "bodies" if edits is not None else "unchanged",
             )
+    read_files = builder.read_files
     if inputs is not None and builder.cache_dir is not None:
-        builder.trusted = _unchanged_load_keys(previous, options, inputs)
-    try:
-        config, site, urls, outputs, templates = prepare(options, builder.read_files, builder.progress)
-    finally:
-        builder.trusted = None
+        read_files = partial(builder.read_files, unchanged=_unchanged_load_keys(previous, options, inputs))
+    config, site, urls, outputs, templates = prepare(options, read_files, builder.progress)
     env = builder.environment(templates, config, urls, options.noindex)
     recorded = _as_recorded(previous, options.output)
     in_place = recorded[0] if recorded else None
