@@ -149,7 +149,8 @@ def build_command(
         drafts = " (with the drafts or scheduled briefings this build leaves out)" if left_out else ""
         click.echo(
             f"Gone since the last build{drafts}: {shown}{more}. Links to {them} now find nothing; "
-            "to keep a briefing's address, give it its old slug ('slug: …')."
+            "to keep a briefing's address, give it its old slug ('slug: …'), or have the old "
+            "address lead to the new one with 'redirect_from: [/old/address/]'."
         )
     _leave_now()
 

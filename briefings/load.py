@@ -29,12 +29,13 @@ BRIEFING_FIELDS = (
     "events",
     "slug",
     "draft",
+    "redirect_from",
 )
 SOURCE_FIELDS = ("outlet", "url", "title", "date")
 EVENT_FIELDS = ("date", "text", "actors")
-ACTOR_FIELDS = ("name", "aliases", "kind", "role")
-TOPIC_FIELDS = ("name", "aliases")
-PAGE_FIELDS = ("title", "summary", "slug")
+ACTOR_FIELDS = ("name", "aliases", "kind", "role", "redirect_from")
+TOPIC_FIELDS = ("name", "aliases", "redirect_from")
+PAGE_FIELDS = ("title", "summary", "slug", "redirect_from")
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
@@ -349,6 +350,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         "location": fields.text("location"),
         "authors": fields.names("authors"),
         "draft": fields.flag("draft"),
+        "redirect_from": fields.site_paths("redirect_from"),
     }
     # A date without a time means "that day", not midnight: same-day updates are fine.
     if updated and published and updated.date() < published.date():
@@ -375,8 +377,9 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         events=tuple(e for e in events if e),  # type: ignore[misc]
         draft=bool(briefing_fields["draft"]),
         timed=frozenset(key for key in ("date", "updated") if fields.has_time(key)),
+        redirect_from=briefing_fields["redirect_from"],  # type: ignore[arg-type]
         body_html=body.html,
-        lines=dict(document.meta.key_lines),
+        lines={**document.meta.key_lines, **fields.item_lines},
     )
 
 
@@ -428,6 +431,7 @@ def read_profile(
     aliases = fields.names("aliases")
     kind = fields.text("kind") if "kind" in known else None
     role = fields.text("role") if "role" in known else None
+    redirect_from = fields.site_paths("redirect_from")
     slug = document.path.stem
     if not is_slug(slug):
         mistakes.append(
@@ -448,8 +452,9 @@ def read_profile(
         aliases=aliases,
         kind=kind,
         role=role,
+        redirect_from=redirect_from,
         body_html=body.html,
-        lines=dict(document.meta.key_lines),
+        lines={**document.meta.key_lines, **fields.item_lines},
     )
 
 
@@ -459,6 +464,7 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
     title = fields.text("title", required=True)
     slug = _slug_field(fields, document.path.stem)
     summary = fields.text("summary")
+    redirect_from = fields.site_paths("redirect_from")
     body = render_markdown(document.body, slug or "page", config.raw_html)
     errors.extend(mistakes)
     if has_errors(mistakes) or title is None or slug is None:
@@ -469,5 +475,6 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
         title=title,
         summary=summary or body.first_paragraph,
         body_html=body.html,
-        lines=dict(document.meta.key_lines),
+        redirect_from=redirect_from,
+        lines={**document.meta.key_lines, **fields.item_lines},
     )

@@ -101,6 +101,7 @@ class Briefing:
     events: tuple[ReportedEvent, ...]
     draft: bool
     timed: frozenset[str]  # of "date" and "updated", those written with a time of day
+    redirect_from: tuple[str, ...]  # site paths it was once published at: each redirects here
     # Left out of repr(): a template printing a whole briefing shows no body, so an edit to
     # the body alone changes only pages that read it by name (see render.TrackingEnvironment).
     body_html: str = field(repr=False)
@@ -140,6 +141,7 @@ class Profile:
     aliases: tuple[str, ...]
     kind: str | None
     role: str | None
+    redirect_from: tuple[str, ...]  # as a briefing's
     body_html: str
     lines: dict[str, int] = field(compare=False, hash=False)
 
@@ -153,6 +155,7 @@ class Page:
     title: str
     summary: str
     body_html: str
+    redirect_from: tuple[str, ...] = ()  # as a briefing's
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 

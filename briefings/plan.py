@@ -15,6 +15,7 @@ from . import exports, jsonld
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .index import Article, Site, TermIndex
+from .model import Profile
 from .output import disk_name
 from .urls import FeedOf, Urls, output_file
 
@@ -157,6 +158,23 @@ def plan_pages(
     outputs += [page(p, "page.html", p.path, page=p) for p in site.pages]
     outputs += [GeneratedFile(output_file(a.site_path), a.data) for a in assets]
     outputs += [CopiedFile(PurePosixPath(s.relative), s.path) for s in site.static_files]
+    # Last, so that a clash with a page names the redirect, not the page.
+    outputs += [
+        page(
+            old,
+            "redirect.html",
+            content.path,
+            target=urls.path_of(now),
+            title=content.name if isinstance(content, Profile) else content.title,
+            source_line=content.lines.get(f"redirect_from {old}", 1),
+        )
+        for now, content in (
+            *((a, a.briefing) for a in site.articles),
+            *((p, p) for p in site.pages),
+            *((t, t.term.profile) for t in terms if t.term.profile is not None),
+        )
+        for old in content.redirect_from
+    ]
     _check_unique(outputs)
     return tuple(outputs)
 
@@ -241,10 +259,16 @@ def _check_unique(outputs: list[Output]) -> None:
                 and unicodedata.normalize("NFC", mine) == unicodedata.normalize("NFC", theirs)
                 else ""
             )
+            if _is_redirect(output) and other.file == output.file and _source(other) == output.source:
+                fix = "it is the address this file has now: take it out of the list"
+            elif _is_redirect(output):
+                fix = "a redirect can only keep an address nothing else is published at"
+            else:
+                fix = "change a slug or rename a file"
             collision(
                 output,
-                f"this would be published at /{output.file}, where {_describe(other)} already is{alike}; "
-                "change a slug or rename a file",
+                f"{_what(output)} would be published at /{output.file}, where {_describe(other)} "
+                f"already is{alike}; {fix}",
             )
     # A file where another output needs a folder (a static file `about` and the page
     # /about/): the file system cannot hold both.
@@ -257,7 +281,7 @@ def _check_unique(outputs: list[Output]) -> None:
         if other is not None:
             collision(
                 output,
-                f"this would be published at /{output.file}, a name that {_describe(other)} "
+                f"{_what(output)} would be published at /{output.file}, a name that {_describe(other)} "
                 f"needs as a folder (/{other.file}); rename one of them",
             )
     if errors:
@@ -265,13 +289,29 @@ def _check_unique(outputs: list[Output]) -> None:
 
 
 def _slug_line(output: Output) -> int | None:
-    """The line that decides where a content page goes: its 'slug:', else the top of the file."""
+    """The line that decides where a content page goes: its 'slug:' (or 'redirect_from:' for
+    a redirect), else the top of the file."""
     if not isinstance(output, PlannedPage) or output.source is None:
         return None
+    if _is_redirect(output):
+        return output.context["source_line"]  # type: ignore[union-attr]
     article, page = output.context.get("article"), output.context.get("page")
     thing = article.briefing if article is not None else page
     lines = getattr(thing, "lines", None)
     return lines.get("slug", 1) if lines is not None else None
+
+
+def _what(output: Output) -> str:
+    """The output a clash is reported at, as its writer knows it."""
+    if _is_redirect(output):
+        return f"redirect_from: {output.context['page_path']}"  # type: ignore[union-attr]
+    return "this"
+
+
+def _is_redirect(output: Output) -> bool:
+    return (
+        isinstance(output, PlannedPage) and output.template == "redirect.html" and output.source is not None
+    )
 
 
 def _source(output: Output) -> Path | None:
@@ -280,4 +320,6 @@ def _source(output: Output) -> Path | None:
 
 def _describe(output: Output) -> str:
     source = _source(output)
+    if _is_redirect(output):
+        return f"the redirect_from of {source}"
     return str(source) if source else f"the site's own /{output.file}"

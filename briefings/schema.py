@@ -8,6 +8,7 @@ from calendar import monthrange
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from .errors import ContentError, warning
@@ -68,6 +69,8 @@ class FieldReader:
         self.errors = errors
         self.prefix = prefix
         self.misspelled: set[str] = set()  # known fields the writer seems to have mistyped
+        # Lines of list items that later stages report errors at: 'redirect_from /old/' → 7.
+        self.item_lines: dict[str, int] = {}
         for key in meta:
             if key in known:
                 continue
@@ -136,7 +139,6 @@ class FieldReader:
         value = self._present(key, required)
         if value is None:
             return ()
-        items: list[Any] = [value] if isinstance(value, str) else value
         if isinstance(value, str) and ", " in value and key in ("topics", "actors"):
             # Bylines and aliases are often "Last, First"; topics and actors rarely are.
             parts = ", ".join(" ".join(p.split()) for p in value.split(","))
@@ -148,15 +150,8 @@ class FieldReader:
                     f'if it is one, write {key}: ["{value}"]',
                 )
             )
-        if not isinstance(items, list):
-            self.error(
-                key,
-                f"{self.name(key)}: expected a list of names like [A, B], got {describe(value)}",
-            )
-            return ()
-        lines = getattr(items, "item_lines", [self.line(key)] * len(items))
         names: list[str] = []
-        for item, line in zip(items, lines, strict=False):
+        for item, line in self._list_items(key, value, "names like [A, B]"):
             if isinstance(item, str) and item.strip():
                 names.append(" ".join(item.split()))
             elif isinstance(item, (bool, int, float)):
@@ -293,6 +288,31 @@ class FieldReader:
             return None
         return value
 
+    def _list_items(self, key: str, value: Any, example: str) -> list[tuple[Any, int]]:
+        """The items of a list field, each with its line; a single string is a list of one."""
+        items: list[Any] = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            self.error(key, f"{self.name(key)}: expected a list of {example}, got {describe(value)}")
+            return []
+        lines = getattr(items, "item_lines", [self.line(key)] * len(items))
+        return list(zip(items, lines, strict=False))
+
+    def site_paths(self, key: str) -> tuple[str, ...]:
+        """Addresses on this site (`redirect_from`): each a page's path from the site root,
+        `/briefings/old-slug/` or `/old.html`; a single one may be written without a list."""
+        value = self._present(key, False)
+        if value is None:
+            return ()
+        paths: list[str] = []
+        for item, line in self._list_items(key, value, "addresses like [/briefings/old-slug/]"):
+            problem = _site_path_problem(item)
+            if problem:
+                self.error(key, f"{self.name(key)}: {problem}", line)
+            elif unquote(item) not in paths:
+                paths.append(unquote(item))
+                self.item_lines[f"{key} {paths[-1]}"] = line
+        return tuple(paths)
+
     def maps(self, key: str) -> list[tuple[LineMap, int]]:
         """A list of mappings (sources, events), each with its line."""
         value = self.meta.get(key)
@@ -317,6 +337,50 @@ class FieldReader:
                     line,
                 )
         return result
+
+
+# What Windows, or any disk, refuses in a file name (a redirect is published as a file).
+_NOT_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f\\<>:"|?*#]')
+# A folder name longer than this many bytes fails on common file systems (255).
+_MAX_SEGMENT = 200
+
+
+def _site_path_problem(item: object) -> str | None:
+    """Why `item` cannot be an address this site publishes a redirect at, with the fix; or None."""
+    if not isinstance(item, str) or not item.strip():
+        got = "an empty value" if isinstance(item, str) else describe(item)
+        return f"each item must be an address such as /briefings/old-slug/, got {got}"
+    if re.match(r"(?i)https?://", item):
+        path = urlsplit(item).path or "/"
+        return f"{item!r}: write the address from the site root, without the host: {path!r}"
+    if not item.startswith("/") or item.startswith("//"):
+        return f"{item!r} must start at the site root, like '/briefings/old-slug/'"
+    query = re.search(r"[?#]", item)
+    if query:
+        return f"{item!r}: a redirect is kept at a path alone; leave out {item[query.start() :]!r}"
+    stray = NOT_IN_URL.search(item)
+    if stray:
+        character = stray.group()[0]
+        if character == " ":
+            return f"{item!r} has a space in it, which an address cannot hold; write it as %20"
+        return f"{item!r} has {character!r} in it, which an address cannot hold; leave it out"
+    try:
+        path = unquote(item, errors="strict")
+    except UnicodeDecodeError:
+        return f"{item!r} has % codes that are not UTF-8 text; write the address's letters as they read"
+    unsafe = _NOT_IN_FILE_NAME.search(path)
+    if unsafe:  # decoded from a % code: the redirect is a file, and some disks refuse these
+        return f"{item!r} has a % code for {unsafe.group()!r}, which a file name cannot hold on every disk"
+    parts = path[1:].split("/")
+    if any(part in ("", ".", "..") for part in parts[:-1]) or parts[-1] in (".", ".."):
+        return f"{item!r} has an empty, '.' or '..' folder; write the address as a reader's browser shows it"
+    if any(part.startswith(".") for part in parts):
+        return f"{item!r} has a name starting with '.', which hosts keep hidden; it cannot be published"
+    if any(len(part.encode("utf-8")) > _MAX_SEGMENT for part in parts):
+        return f"{item!r} has a name longer than {_MAX_SEGMENT} bytes, more than a disk holds"
+    if parts[-1] and not parts[-1].lower().endswith((".html", ".htm")):
+        return f"{item!r} is not a page's address: end it with '/' ({item}/) or '.html'"
+    return None
 
 
 # A briefing's years: a day from the calendar's ends moves past them in another timezone.

@@ -729,8 +729,15 @@ def test_a_rebuild_says_which_pages_are_gone_since_the_last(site):
     result = run_cli("build", cwd=site.root)
     assert result.returncode == 0
     assert "Gone since the last build: /briefings/visit/. Links to it now find nothing" in result.stdout
+    assert "'redirect_from: [/old/address/]'" in result.stdout  # how to keep it
     again = run_cli("build", cwd=site.root)  # said once
     assert "Gone" not in again.stdout
+    moved = renamed.with_name("2026-03-06-state-visit.md")
+    moved.write_text(
+        moved.read_text(encoding="utf-8").replace("title:", "redirect_from: /briefings/visit/\ntitle:")
+    )
+    assert run_cli("build", cwd=site.root).returncode == 0
+    assert "/briefings/state-visit/" in site.read("briefings/visit/index.html")
 
 
 def test_one_output_folder_however_it_is_written_is_one_to_the_cache(site):
