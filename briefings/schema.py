@@ -53,6 +53,21 @@ def describe(value: Any) -> str:
     return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
 
 
+# Front matter fields of other site generators (Hugo, Jekyll, Pelican) that a desk moving
+# here brings along, and ours that mean the same: hinted at even when they look nothing alike.
+_OTHER_TOOLS_NAMES = {
+    "tags": "topics",
+    "categories": "topics",
+    "category": "topics",
+    "aliases": "redirect_from",
+    "description": "summary",
+    "lastmod": "updated",
+    "modified": "updated",
+    "publishdate": "date",
+    "author": "authors",
+}
+
+
 class FieldReader:
     """Reads the fields of one YAML mapping, recording every mistake as a ContentError."""
 
@@ -74,7 +89,11 @@ class FieldReader:
         for key in meta:
             if key in known:
                 continue
-            guess = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            elsewhere = _OTHER_TOOLS_NAMES.get(str(key).lower())
+            if elsewhere in known:
+                guess = [elsewhere]
+            else:
+                guess = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = f"; did you mean '{guess[0]}'?" if guess else f"; known fields: {', '.join(known)}"
             self.error(key, f"unknown field '{self.prefix}{key}'{hint}")
             if guess and guess[0] not in meta:
