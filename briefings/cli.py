@@ -428,7 +428,7 @@ def serve_command(
 
     try:
         serve(options, host, port, watched, report, ready)
-    except CannotListen as exc:
+    except (CannotListen, UnsafePath) as exc:
         click.echo(click.style(str(exc), fg="red"), err=True)
         sys.exit(1)
     click.echo("Stopped.")

@@ -53,11 +53,15 @@ def check_output_location(output: Path, sources: Iterable[Path]) -> None:
     target = output.resolve()
     for source in sources:
         source = source.resolve()
-        if target == source or target in source.parents or source in target.parents:
-            raise UnsafePath(
-                f"refusing to build into {output}: it would replace or sit inside {source}; "
-                "choose a folder of its own, such as _site"
-            )
+        if target == source:
+            why = f"it is {source}"
+        elif target in source.parents:
+            why = f"{source} is inside it, and a build replaces the whole folder"
+        elif source in target.parents:
+            why = f"it is inside {source}"
+        else:
+            continue
+        raise UnsafePath(f"refusing to build into {output}: {why}; choose a folder of its own, such as _site")
     if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
         raise UnsafePath(
             f"refusing to build into {output}: it holds files but no site (no index.html), and the "

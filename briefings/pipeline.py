@@ -198,8 +198,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             gc.enable()
 
 
-def _build(options: BuildOptions, builder: Builder) -> BuildReport:
-    started = time.perf_counter()
+def check_output(options: BuildOptions) -> None:
+    """Refuse (UnsafePath) an output folder that building, or serving, must not touch."""
     check_output_location(
         options.output,
         (
@@ -209,6 +209,11 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
             options.site_root / "templates",  # where a theme is looked for, made or not
         ),
     )
+
+
+def _build(options: BuildOptions, builder: Builder) -> BuildReport:
+    started = time.perf_counter()
+    check_output(options)
     recover_output(options.output)  # a build killed mid-swap left its old site beside it
     options = replace(options, now=options.now or datetime.now(UTC))
     assert options.now is not None

@@ -40,7 +40,7 @@ from tornado.netutil import bind_sockets
 from .errors import ContentError, ContentErrors
 from .exports import CONTENT_SECURITY_POLICY
 from .output import UnsafePath
-from .pipeline import BuildOptions, BuildReport, build, quick_pages, warm_quick_pages
+from .pipeline import BuildOptions, BuildReport, build, check_output, quick_pages, warm_quick_pages
 
 POLL_SECONDS = 0.05
 # A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
@@ -627,6 +627,9 @@ def serve(
     def request_stop(signum: int, frame: object) -> None:
         loop.add_callback_from_signal(loop.stop)
 
+    # The preview serves its output folder as it is: one the build refuses (`--output /`,
+    # `.`) would hand out every file in it, sources and drafts included.
+    check_output(options)
     # Listen first: the preview is built for the address it is served at, so a site whose
     # base_url has a sub-path (/desk/) still links to pages this server has.
     try:

@@ -244,6 +244,20 @@ def test_a_port_in_use_is_one_clear_line(preview):
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("output", ["/", ".", "content"])
+def test_an_output_folder_the_build_refuses_is_not_served(example_copy, output):
+    # Served as it is, `/` or the desk's own folder would hand out any file, drafts' sources too.
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--output", output],
+        cwd=example_copy.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "Serving" not in result.stdout
+    assert f"refusing to build into {output}: " in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_site_under_a_sub_path_previews_at_the_root(example_copy, browser):
     site_yaml = example_copy.root / "site.yaml"
     site_yaml.write_text(
