@@ -246,7 +246,20 @@ def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
     real_root = root.resolve()
     found: list[Path] = []
     visited = {real_root}
-    for folder, dirnames, filenames in os.walk(root, followlinks=True):
+
+    def unreadable(exc: OSError) -> None:
+        # Skipped without a word, a folder's briefings would vanish from the site.
+        where = Path(exc.filename) if exc.filename else root
+        reason = exc.strerror or type(exc).__name__
+        errors.append(
+            ContentError(
+                where,
+                None,
+                f"cannot read this folder ({reason}); check its permissions",
+            )
+        )
+
+    for folder, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=True):
         here = Path(folder)
         for name in list(dirnames):
             target = (here / name).resolve()

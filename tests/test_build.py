@@ -5,8 +5,10 @@ from __future__ import annotations
 import filecmp
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ import pytest
 from briefings import inputs
 from briefings.errors import ContentErrors
 
-from .conftest import ROOT
+from .conftest import ROOT, SiteDir
+from .test_incremental import files_under
 
 BRIEFING = """
 title: US and Venezuela agree to restore relations
@@ -711,14 +714,69 @@ def test_a_file_that_cannot_be_read_is_an_error_naming_it(site, tmp_path):
     ]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_briefing_is_reported_with_the_rest(site):
+NOBODY = 65534
+
+
+@pytest.fixture
+def refusable_site():
+    """A site and a `build.py` runner for a user the file system can refuse. Root reads any
+    file, so under root the runner is `nobody` (with setpriv), and the site is theirs."""
+    root = Path(tempfile.mkdtemp(prefix="briefings-perm-"))
+    root.chmod(0o755)
+    site = SiteDir(root)
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root reads any file, and setpriv is missing to run as another user")
+        prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        probe = subprocess.run([*prefix, sys.executable, "-c", "import click"], cwd=ROOT, capture_output=True)
+        if probe.returncode != 0:
+            pytest.skip(f"root reads any file, and nobody cannot run this Python: {probe.stderr[-200:]!r}")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        if prefix:
+            for path in (root, *root.rglob("*")):
+                os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+        return subprocess.run(
+            [*prefix, sys.executable, str(ROOT / "build.py"), *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "XDG_CACHE_HOME": str(root / ".user-cache")},
+        )
+
+    try:
+        yield site, run
+    finally:
+        for path in (root, *root.rglob("*")):
+            if not path.is_symlink():
+                path.chmod(0o700)
+        shutil.rmtree(root)
+
+
+def test_an_unreadable_briefing_is_reported_with_the_rest(refusable_site):
+    site, run = refusable_site
     site.briefing("2026-03-05-talks", "title: Talks\ndate: 2026-03-05\ntopics: [T]")
     locked = site.briefing("2026-03-06-locked", "title: Locked\ndate: 2026-03-06\ntopics: [T]")
     locked.chmod(0)
-    result = run_cli("build", cwd=site.root)
+    result = run("build")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "2026-03-06-locked.md: cannot read this file (Permission denied)" in result.stderr
+
+
+def test_an_unreadable_folder_is_an_error_not_a_folder_with_nothing_in_it(refusable_site):
+    site, run = refusable_site
+    site.briefing("2026-03-05-talks", "title: Talks\ndate: 2026-03-05\ntopics: [T]")
+    site.briefing("2026/2026-03-06-visit", "title: Visit\ndate: 2026-03-06\ntopics: [T]")
+    assert run("build").returncode == 0
+    (site.content / "briefings/2026").chmod(0)
+    before = files_under(site.output)
+    result = run("build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "content/briefings/2026: cannot read this folder (Permission denied)" in result.stderr
+    assert files_under(site.output) == before  # the visit is still published
 
 
 def test_a_rebuild_says_which_pages_are_gone_since_the_last(site):
