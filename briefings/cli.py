@@ -123,6 +123,13 @@ def build_command(
     except UnsafePath as exc:
         click.echo(click.style(f"Build failed: {exc}", fg="red"), err=True)
         sys.exit(1)
+    except OSError as exc:  # the disk refused (permissions, space): no content to blame
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(
+            click.style(f"Build failed: {where}{exc.strerror or exc}; {output} left unchanged.", fg="red"),
+            err=True,
+        )
+        sys.exit(1)
     _print_problems(report.warnings)
     site = report.summary
     left_out = []

@@ -114,18 +114,29 @@ def load_config(path: Path, errors: list[ContentError] | None = None) -> SiteCon
 
 
 def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
-    if not path.is_file():
+    if not path.exists():
+        dangling = " (a link to a file that does not exist)" if path.is_symlink() else ""
         raise ContentErrors(
             [
                 ContentError(
                     path,
                     None,
-                    "site settings not found: create site.yaml beside content/ with at least "
+                    f"site settings not found{dangling}: create site.yaml beside content/ with at least "
                     "'title: …' and 'base_url: https://…/'",
                 )
             ]
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ContentErrors(
+            [ContentError(path, None, "is a folder; the site settings are one YAML file")]
+        ) from None
+    except OSError as exc:  # not ours to read
+        reason = exc.strerror or type(exc).__name__
+        raise ContentErrors(
+            [ContentError(path, None, f"cannot read this file ({reason}); check its permissions")]
+        ) from None
     try:
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:

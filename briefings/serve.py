@@ -359,6 +359,9 @@ class Preview:
             problems = (*exc.errors, *exc.warnings)
         except UnsafePath as exc:
             problems = (ContentError(self.options.output, None, str(exc)),)
+        except OSError as exc:  # the disk refused (permissions, space): said, not a crash
+            where = Path(exc.filename) if exc.filename else self.options.output
+            problems = (ContentError(where, None, f"cannot write or read here ({exc.strerror or exc})"),)
         except Exception as exc:  # a bug must not stop the preview: show it, keep watching
             traceback.print_exc()
             problems = (

@@ -806,3 +806,24 @@ def test_one_output_folder_however_it_is_written_is_one_to_the_cache(site):
     result = run_cli("build", "--output", f"../{site.root.name}/_site", cwd=site.root)
     assert "Gone since the last build: /briefings/visit/." in result.stdout
     assert "rewritten" in result.stdout  # in place: the same folder, known as built
+
+
+def test_site_settings_that_are_a_folder_are_one_clear_error(site):
+    (site.root / "site.yaml").unlink()
+    (site.root / "site.yaml").mkdir()
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "site.yaml: is a folder; the site settings are one YAML file" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_clear_line(refusable_site):
+    site, run = refusable_site
+    site.briefing("2026-03-05-talks", "title: Talks\ndate: 2026-03-05\ntopics: [T]")
+    (site.root / "locked").mkdir()
+    (site.root / "locked").chmod(0o555)
+    result = run("build", "--output", "locked/site")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        "Build failed: " in result.stderr
+        and "Permission denied; locked/site left unchanged." in result.stderr
+    )
