@@ -180,6 +180,8 @@ class FieldReader:
                     f'quote it: "{written(item)}"',
                     line,
                 )
+            elif isinstance(item, str):  # nothing but spaces
+                self.error(key, f"{self.name(key)}: an item is blank; write a name there or remove it", line)
             else:
                 self.error(
                     key,
