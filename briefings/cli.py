@@ -153,11 +153,13 @@ def build_command(
         more = f" and {len(report.gone) - 5} more" if len(report.gone) > 5 else ""
         them = "it" if len(report.gone) == 1 else "them"
         # A build without --drafts after one with them drops the drafts' pages: not a slip.
-        drafts = " (with the drafts or scheduled briefings this build leaves out)" if left_out else ""
+        drafts = (
+            " (some may be drafts or scheduled briefings, which this build leaves out)" if left_out else ""
+        )
         click.echo(
-            f"Gone since the last build{drafts}: {shown}{more}. Links to {them} now find nothing; "
-            "to keep a briefing's address, give it its old slug ('slug: …'), or have the old "
-            "address lead to the new one with 'redirect_from: [/old/address/]'."
+            f"Gone since the last build: {shown}{more}{drafts}. Links to {them} now find nothing; "
+            "to keep an address, list it under 'redirect_from: [/old/address/]' in the briefing, "
+            "page or profile that replaces it."
         )
     _leave_now()
 
