@@ -60,7 +60,10 @@ def main() -> None:
 
     Briefings live in content/briefings/ as Markdown with YAML front matter; actor and
     topic profiles in content/actors/ and content/topics/; site settings in site.yaml.
+    Errors are in color on a terminal, unless NO_COLOR is set.
     """
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any value but an empty one
+        click.get_current_context().color = False
 
 
 @main.command("build")

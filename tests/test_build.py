@@ -827,3 +827,17 @@ def test_an_output_folder_that_cannot_be_written_is_one_clear_line(refusable_sit
         "Build failed: " in result.stderr
         and "Permission denied; locked/site left unchanged." in result.stderr
     )
+
+
+def test_no_color_turns_off_colored_errors_on_a_terminal(site, monkeypatch):
+    from click.testing import CliRunner
+
+    from briefings.cli import main
+
+    monkeypatch.chdir(site.root)
+    runner = CliRunner()
+    colored = runner.invoke(main, ["build", "--base-url", "x"], color=True)
+    plain = runner.invoke(main, ["build", "--base-url", "x"], color=True, env={"NO_COLOR": "1"})
+    assert colored.exit_code == plain.exit_code == 1
+    assert "\x1b[31m" in colored.output and "must be an absolute http(s) URL" in colored.output
+    assert "\x1b[" not in plain.output and "must be an absolute http(s) URL" in plain.output
