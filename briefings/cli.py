@@ -465,8 +465,9 @@ def new_command(
 
     \b
       python build.py new "US and Venezuela restore relations" --topic US–Venezuela --actor "Delcy Rodríguez"
-      python build.py new actor "Delcy Rodríguez"
-      python build.py new topic "Critical minerals"
+      python build.py new actor "María Corina Machado"
+      python build.py new topic "Oil licences"
+      python build.py new --topic Oil -- "-5% oil output in March"   (a title starting with -)
 
     Briefings start as drafts dated now; names that match a profile (or an alias) are written
     as the profile's name. Never overwrites a file.
@@ -482,8 +483,13 @@ def new_command(
         if len(words) == 1 and words[0] in ("actor", "topic"):
             example = "María Corina Machado" if words[0] == "actor" else "Critical minerals"
             raise click.UsageError(f'new {words[0]} needs a name, e.g. new {words[0]} "{example}"')
-        if len(words) == 2 and words[0] in ("actor", "topic"):
-            path = new_profile(content, config, words[0] + "s", words[1])
+        if len(words) >= 2 and words[0] in ("actor", "topic"):
+            if topics or actors or when:
+                raise click.UsageError(
+                    f"--topic, --actor and --date are for briefings, not for new {words[0]}"
+                )
+            # Quoted or not: `new actor María Corina Machado` is one name.
+            path = new_profile(content, config, words[0] + "s", " ".join(words[1:]))
         else:
             moment = _new_date(when, config.zone) if when else datetime.now(UTC)
             path = new_briefing(content, config, " ".join(words), topics, actors, moment)

@@ -144,15 +144,17 @@ def new_profile(content: Path, config: SiteConfig, section: str, name: str) -> P
         raise ContentErrors(
             [ContentError(Path(name), None, "the name leaves no letters or digits for a file name")]
         )
-    fields = f"name: {json.dumps(normalize_name(name), ensure_ascii=False)}\naliases: []\n"
+    # What to write goes in a YAML comment: a placeholder in the body would be published.
+    fields = (
+        "# Below the closing ---: who or what this is, in a sentence or two, in Markdown.\n"
+        f"name: {json.dumps(normalize_name(name), ensure_ascii=False)}\naliases: []\n"
+    )
     if section == "actors":
         # The name's likely kind (see jsonld): "Ministry of …" is no person.
         kind = {"Person": "person", "Organization": "organization"}.get(guess_type(name, ""), '""')
         fields += f'kind: {kind:<22}# person, government, organization, agency, country…\nrole: ""\n'
 
-    return _create(
-        content / section / f"{slug}.md", f"---\n{fields}---\nWho or what this is, in a sentence or two.\n"
-    )
+    return _create(content / section / f"{slug}.md", f"---\n{fields}---\n")
 
 
 def _create(path: Path, text: str) -> Path:

@@ -141,6 +141,28 @@ def test_new_actor_and_topic_profiles(example_copy):
     )
 
 
+def test_a_profile_name_may_go_unquoted_and_nothing_placeholder_is_published(example_copy):
+    made = new(example_copy, "actor", "Edmundo", "González", "Urrutia")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "content/actors/edmundo-gonzalez-urrutia.md"
+    assert not list((example_copy.content / "briefings").glob("*actor*"))
+    example_copy.build()
+    page = example_copy.read("actors/edmundo-gonzalez-urrutia/index.html")
+    assert "Edmundo González Urrutia" in page and "sentence or two" not in page  # the hint is a comment
+
+
+def test_briefing_options_given_to_new_profile_are_refused(example_copy):
+    result = new(example_copy, "topic", "Oil licences", "--topic", "Energy")
+    assert result.returncode == 2 and "--topic, --actor and --date are for briefings" in result.stderr
+    assert not (example_copy.content / "topics/oil-licences.md").exists()
+
+
+def test_a_title_that_starts_with_a_dash_goes_after_two(example_copy):
+    made = new(example_copy, "--topic", "Oil", "--date", "2026-03-06", "--", "-5% oil output in March")
+    assert made.returncode == 0, made.stderr
+    assert 'title: "-5% oil output in March"' in (example_copy.root / made.stdout.strip()).read_text()
+
+
 def test_new_knows_profiles_saved_as_md_in_capitals(example_copy):
     profile = example_copy.content / "actors" / "delcy-rodriguez.md"
     profile.rename(profile.with_name("delcy-rodriguez.MD"))
