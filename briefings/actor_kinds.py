@@ -25,6 +25,18 @@ ORGANIZATION_WORDS = frozenset({
     "banco", "comisión", "congreso", "corte", "ejército", "embajada", "frente", "fuerza",
     "fuerzas", "fundación", "gobierno", "grupo", "guardia", "ministerio", "movimiento",
     "nacional", "organización", "partido", "policía", "república", "senado", "universidad",
+    # Spanish, Portuguese, French and Catalan institutions: "Unión Europea", "Generalitat
+    # de Catalunya", "Secretaría General Iberoamericana", "Câmara dos Deputados".
+    "unión", "união", "secretaría", "generalitat", "govern", "parlament", "parlamento",
+    "consejo", "conselho", "conseil", "comité", "comissão", "junta", "cámara", "câmara",
+    "agencia", "agência", "agence", "oficina", "instituto", "federación", "asociación",
+    "confederación", "sindicato", "alianza", "coalición", "autoridad", "administración",
+    "departamento", "dirección", "servicio", "empresa", "compañía", "petróleos", "fiscalía",
+    "defensoría", "contraloría", "procuraduría", "cancillería", "presidencia", "gobernación",
+    "alcaldía", "ayuntamiento", "ajuntament", "municipio", "naciones", "estados", "ministério",
+    "governo", "assembleia", "exército", "polícia", "fundação", "universidade",
+    "presidência", "ministère", "gouvernement", "assemblée", "cour", "parti", "banque",
+    "armée", "sénat", "ambassade", "fédération", "république", "présidence",
 })
 # fmt: on
 
@@ -39,7 +51,8 @@ PERSON_ROLE_WORDS = frozenset({
     "queen", "reporter", "secretary", "senator", "son", "speaker", "spokesman",
     "spokesperson", "spokeswoman", "wife", "alcalde", "canciller", "diputada", "diputado",
     "esposa", "esposo", "fiscal", "gobernador", "jueza", "juez", "ministra", "ministro",
-    "presidenta", "presidente", "senadora", "senador",
+    "presidenta", "presidente", "senadora", "senador", "secretario", "secretaria", "vocero",
+    "vocera", "portavoz", "embajador", "embajadora", "ministre", "président", "présidente",
 })
 # fmt: on
 

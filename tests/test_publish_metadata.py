@@ -160,7 +160,8 @@ def test_a_briefing_without_a_paragraph_is_still_described(site):
 def test_actors_without_a_kind_are_typed_by_their_name(site):
     site.write("actors/lula.md", "---\nname: Lula\nkind: person\n---\nA president.\n")
     site.write("actors/bukele.md", "---\nname: Bukele\nrole: President of El Salvador\n---\nX.\n")
-    actors = ["Marco Rubio", "PDVSA", "Ministry of Defence", "Chevron", "Lula", "Bukele"]
+    actors = ["Marco Rubio", "PDVSA", "Ministry of Defence", "Chevron", "Lula", "Bukele", "Unión Europea"]
+    actors += ["Generalitat de Catalunya", "Secretaría General Iberoamericana", "Câmara dos Deputados"]
     site.briefing("2026-03-05-a", f"title: A\ndate: 2026-03-05\ntopics: [T]\nactors: {actors}")
     site.build()
     page = parse_page(site.output / "briefings" / "a" / "index.html")
@@ -172,4 +173,9 @@ def test_actors_without_a_kind_are_typed_by_their_name(site):
         "Chevron": "Thing",  # one word: a company, or a person known by one name
         "Lula": "Person",  # the profile's kind wins over the guess
         "Bukele": "Person",  # and its role, when it has no kind
+        # Institutions named in Spanish, Catalan or Portuguese are no people.
+        "Unión Europea": "Organization",
+        "Generalitat de Catalunya": "Organization",
+        "Secretaría General Iberoamericana": "Organization",
+        "Câmara dos Deputados": "Organization",
     }
