@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
+from pathlib import Path
 from typing import ClassVar, Generic, Literal, TypeVar
 
 from .config import SiteConfig
@@ -50,6 +51,8 @@ class ChronologyEntry:
     actors: tuple[Term, ...]
     topics: tuple[Term, ...]
     anchor: str
+    # Of `briefings`, those dated after the build's "now" (shown with --future), flagged as such.
+    scheduled: frozenset[Path] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +159,7 @@ def build_site(
         raise ContentErrors(errors, warnings)
 
     oldest_first = sorted(published, key=lambda b: (b.date, b.slug))
-    entries = _chronology(oldest_first, topics, actors)
+    entries = _chronology(oldest_first, topics, actors, now)
     reported: dict[Slug, list[ChronologyEntry]] = defaultdict(list)
     for entry in entries:
         if entry.kind == "event":
@@ -371,7 +374,7 @@ def event_key(when: PartialDate, text: str) -> tuple[PartialDate, str]:
 
 
 def _chronology(
-    oldest_first: Sequence[Briefing], topics: _Terms, actors: _Terms
+    oldest_first: Sequence[Briefing], topics: _Terms, actors: _Terms, now: datetime
 ) -> tuple[ChronologyEntry, ...]:
     @dataclass
     class Pending:
@@ -442,7 +445,8 @@ def _chronology(
         while anchor in anchors:
             anchor, n = f"{base}-{n}", n + 1
         anchors.add(anchor)
-        finished.append(replace(entry, anchor=f"e-{anchor}"))
+        scheduled = frozenset(b.path for b in entry.briefings if b.date > now)
+        finished.append(replace(entry, anchor=f"e-{anchor}", scheduled=scheduled))
     return tuple(finished)
 
 

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -460,13 +461,23 @@ def test_previews_mark_drafts_and_scheduled_briefings_in_every_list(site):
     site.briefing("2026-03-06-wip", "title: Work in progress\ndate: 2026-03-06\ntopics: [Oil]\ndraft: true")
     site.briefing("2026-12-01-later", "title: Later\ndate: 2026-12-01\ntopics: [Oil]")
     site.build(drafts=True, future=True)  # as `serve` builds
-    for page in ("index.html", "topics/oil/index.html", "archive/index.html"):
+    for page in ("index.html", "topics/oil/index.html", "archive/index.html", "chronology/index.html"):
         html = site.read(page)
         assert 'Work in progress</a> <span class="flag">Draft</span>' in html, page
         assert 'Later</a> <span class="flag">Scheduled</span>' in html, page
-        assert "Done</a></h3>" in html, page
+        assert "Done</a></h3>" in html or "Done</a></span>" in html, page
     site.build()  # published: neither is in the site, and nothing is flagged
     assert 'class="flag"' not in site.read("topics/oil/index.html")
+    assert 'class="flag"' not in site.read("chronology/index.html")
+
+
+def test_a_scheduled_briefing_that_comes_due_loses_its_flag_in_the_chronology(site):
+    site.briefing("2026-12-01-later", "title: Later\ndate: 2026-12-01\ntopics: [Oil]")
+    site.build(future=True)
+    assert 'Later</a> <span class="flag">Scheduled</span>' in site.read("chronology/index.html")
+    site.build(future=True, now=datetime(2026, 12, 2, tzinfo=UTC))
+    chronology = site.read("chronology/index.html")
+    assert "Later</a></span>" in chronology and 'class="flag"' not in chronology
 
 
 def test_a_control_character_in_front_matter_hides_none_of_the_files_other_mistakes(site):
