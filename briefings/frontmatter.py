@@ -225,6 +225,13 @@ def parse_document(path: Path, text: str) -> Document:
             1,
             "the file is empty; a briefing starts with a '---' front matter block",
         )
+    if lines[0].rstrip("\r\n").rstrip() == "+++":  # Hugo's TOML front matter
+        raise _one(
+            path,
+            1,
+            "front matter in TOML (between '+++' lines) is not read: write it as YAML between "
+            "'---' lines, 'title: …' for 'title = \"…\"'",
+        )
     if not _FENCE.match(lines[0].rstrip("\r\n")):
         raise _one(
             path,

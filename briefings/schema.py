@@ -65,6 +65,10 @@ _OTHER_TOOLS_NAMES = {
     "modified": "updated",
     "publishdate": "date",
     "author": "authors",
+    # site.yaml, as Hugo's config names them
+    "baseurl": "base_url",
+    "languagecode": "language",
+    "defaultcontentlanguage": "language",
 }
 
 
