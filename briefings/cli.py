@@ -117,7 +117,7 @@ def build_command(
         _print_problems(tuple(sorted((*exc.errors, *exc.warnings), key=lambda p: p.sort_key)))
         click.echo(
             click.style(
-                f"Build failed: {len(exc.errors)} error(s); {output} left unchanged.",
+                f"Build failed: {_count(len(exc.errors), 'error')}; {output} left unchanged.",
                 fg="red",
             ),
             err=True,
@@ -137,7 +137,7 @@ def build_command(
     site = report.summary
     left_out = []
     if site.left_out_drafts:
-        left_out.append(f"{site.left_out_drafts} draft(s)")
+        left_out.append(_count(site.left_out_drafts, "draft"))
     if site.left_out_future:
         left_out.append(f"{site.left_out_future} scheduled")
     extra = f"; left out {' and '.join(left_out)} (--drafts/--future to include)" if left_out else ""
@@ -339,11 +339,11 @@ def _print_check(report) -> None:  # type: ignore[no-untyped-def]
     raw = "; raw HTML in Markdown is ON" if report.raw_html else ""
     if report.ok:
         summary = click.style("OK", fg="green", bold=True) + f": checked {checked}"
-        summary += f", {warnings} warning(s){raw}." if warnings else f"{raw}."
+        summary += f", {_count(warnings, 'warning')}{raw}." if warnings else f"{raw}."
     else:
         strict = " (--strict: warnings count)" if report.strict and warnings else ""
         summary = click.style("Check failed", fg="red", bold=True) + (
-            f": {errors} error(s), {warnings} warning(s){strict}; checked {checked}{raw}."
+            f": {_count(errors, 'error')}, {_count(warnings, 'warning')}{strict}; checked {checked}{raw}."
         )
     click.echo(summary)
 
@@ -415,7 +415,7 @@ def serve_command(
             _print_problems(problems)
             click.echo(
                 click.style(
-                    f"[{stamp}] Build failed ({sum(p.severity == 'error' for p in problems)} error(s)); "
+                    f"[{stamp}] Build failed ({_count(sum(p.severity == 'error' for p in problems), 'error')}); "
                     "still serving the last good site.",
                     fg="red",
                 ),

@@ -51,7 +51,7 @@ def test_broken_links_are_listed_under_the_file_and_line_that_wrote_them(site):
         "  11: error: link to /images/missing.png leads nowhere: nothing is published at /images/missing.png "
         "(on /briefings/links/index.html)",
     ]
-    assert lines[-1].startswith("Check failed: 3 error(s), 0 warning(s); checked ")
+    assert lines[-1].startswith("Check failed: 3 errors, 0 warnings; checked ")
     assert "\x1b[" not in result.stdout  # not a terminal: no colors
     assert "Traceback" not in result.stderr
 
@@ -79,7 +79,7 @@ def test_content_errors_are_grouped_by_file_and_counted(site):
         "content/briefings/2026-03-06-bad.md",
         "  3: error: date: 'March 6, 2026' is not an ISO 8601 date; write 2026-03-06",
         "  4: error: unknown field 'topcis'; did you mean 'topics'?",
-        "Check failed: 2 error(s), 0 warning(s); checked the content.",
+        "Check failed: 2 errors, 0 warnings; checked the content.",
     ]
 
 
@@ -109,10 +109,10 @@ def test_strict_makes_warnings_count_in_check_and_build(site):
     )
 
     relaxed = run_cli("check", cwd=site.root)
-    assert relaxed.returncode == 0 and "1 warning(s)" in relaxed.stdout
+    assert relaxed.returncode == 0 and "1 warning" in relaxed.stdout
     strict = run_cli("check", "--strict", cwd=site.root)
     assert strict.returncode == 1
-    assert "Check failed: 0 error(s), 1 warning(s) (--strict: warnings count)" in strict.stdout
+    assert "Check failed: 0 errors, 1 warning (--strict: warnings count)" in strict.stdout
     assert json.loads(run_cli("check", "--strict", "--format", "json", cwd=site.root).stdout)["ok"] is False
 
     built = run_cli("build", cwd=site.root)
@@ -121,7 +121,7 @@ def test_strict_makes_warnings_count_in_check_and_build(site):
     refused = run_cli("build", "--strict", cwd=site.root)
     assert refused.returncode == 1
     assert warning.replace(": warning: ", ": ") in refused.stderr.splitlines()
-    assert "Build failed: 1 error(s); _site left unchanged." in refused.stderr
+    assert "Build failed: 1 error; _site left unchanged." in refused.stderr
     assert {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()} == before
 
 
@@ -132,7 +132,7 @@ def test_a_failed_build_still_shows_its_warnings(site):
     result = run_cli("build", cwd=site.root)
     assert result.returncode == 1
     assert any(": warning: no sources" in line for line in result.stderr.splitlines())
-    assert "Build failed: 1 error(s)" in result.stderr
+    assert "Build failed: 1 error" in result.stderr
 
 
 def test_raw_html_is_announced(site):
