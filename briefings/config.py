@@ -55,12 +55,15 @@ class SiteConfig:
     def with_base_url(self, base_url: str) -> SiteConfig:
         """The same settings served from another address (--base-url, previews)."""
         if not is_absolute_url(base_url):
+            problem = (
+                "is empty (was it given by a variable that is not set?)"
+                if not base_url.strip()
+                else f"{base_url!r} must be an absolute http(s) URL"
+            )
             raise ContentErrors(
                 [
                     ContentError(
-                        Path("--base-url"),
-                        None,
-                        f"{base_url!r} must be an absolute http(s) URL, like https://example.org/desk/",
+                        Path("--base-url"), None, f"{problem}; write one like https://example.org/desk/"
                     )
                 ]
             )

@@ -400,7 +400,7 @@ def set_up(options: BuildOptions, errors: list[ContentError] | None = None) -> b
     """The settings, the theme and the addresses a build renders with; mistakes in the
     settings are raised, or added to `errors` (see config.load_config)."""
     config = load_config(options.resolved_config_file(), errors)
-    if options.base_url:
+    if options.base_url is not None:  # given empty (an unset variable), it is refused, not ignored
         config = config.with_base_url(options.base_url)
     templates = options.resolved_templates()
     assets = load_assets(templates)

@@ -352,6 +352,16 @@ def test_a_base_url_that_is_not_absolute_is_refused(site):
     assert "must be an absolute http(s) URL" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_empty_base_url_is_refused_not_ignored(site):
+    # `--base-url "$DEPLOY_PRIME_URL"` with the variable unset: a preview must not get production's addresses.
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]")
+    for command in ("build", "check"):
+        result = run_cli(command, "--base-url", "", cwd=site.root)
+        assert result.returncode == 1, command
+        assert "is empty (was it given by a variable that is not set?)" in result.stderr + result.stdout
+    assert not site.output.exists()
+
+
 def test_site_root_links_are_absolute_in_feeds(site):
     import feedparser
 
