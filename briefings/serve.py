@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import gc
 import ipaddress
 import json
@@ -638,9 +639,12 @@ def serve(
     try:
         sockets = bind_sockets(port, address=host)
     except OSError as exc:  # the port is taken, or the address is not this machine's
-        raise CannotListen(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port"
-        ) from None
+        fix = (
+            "try another --port"
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES)
+            else "check --host: 127.0.0.1 is this machine alone, 0.0.0.0 every network interface"
+        )
+        raise CannotListen(f"cannot listen on {host}:{port}: {exc.strerror or exc}; {fix}") from None
     actual_port = sockets[0].getsockname()[1]  # port 0 → the one the system gave
     url = preview_url(host, sockets)
     options = replace(options, base_url=url)

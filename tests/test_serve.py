@@ -244,6 +244,18 @@ def test_a_port_in_use_is_one_clear_line(preview):
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_address_not_of_this_machine_points_at_host_not_port(example_copy):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--host", "no-such-host.invalid", "--port", "0"],
+        cwd=example_copy.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cannot listen on no-such-host.invalid:0" in result.stderr and "check --host" in result.stderr
+
+
 @pytest.mark.parametrize("output", ["/", ".", "content"])
 def test_an_output_folder_the_build_refuses_is_not_served(example_copy, output):
     # Served as it is, `/` or the desk's own folder would hand out any file, drafts' sources too.
