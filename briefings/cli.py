@@ -381,7 +381,8 @@ def serve_command(
 
     Watches CONTENT, the templates and site.yaml. Drafts and scheduled briefings are shown
     with a banner unless --no-drafts. When a save breaks the build, the last good site stays
-    up and the page shows the errors until you fix them. Ctrl-C stops.
+    up and the page shows the errors until you fix them. Ctrl-C stops once a build under way
+    is done; a second Ctrl-C stops at once.
     """
     from .pipeline import BuildOptions
     from .serve import CannotListen, every_interface, preview_options, serve

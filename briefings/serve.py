@@ -628,7 +628,20 @@ def serve(
 
     # Ctrl-C (or a TERM from a process manager) stops the loop between two events, so a
     # build in progress finishes and swaps or cleans up its temp folder; never mid-write.
+    # A second one stops at once: what the build leaves half done, the next build undoes
+    # (output.recover_output, the in-place journal).
+    preview: Preview | None = None
+    stop_requested = False
+
     def request_stop(signum: int, frame: object) -> None:
+        nonlocal stop_requested
+        if stop_requested:
+            print("\nStopped without waiting for the build.", file=sys.stderr, flush=True)
+            if preview is not None and preview.poller is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(preview.poller, signal.SIGTERM)
+            os._exit(128 + signum)
+        stop_requested = True
         loop.add_callback_from_signal(loop.stop)
 
     # The preview serves its output folder as it is: one the build refuses (`--output /`,

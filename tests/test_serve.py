@@ -178,6 +178,43 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_temp_folder(preview):
     assert [p.name for p in site.root.iterdir() if ".new-" in p.name or ".old-" in p.name] == []
 
 
+SLOW_404 = """{% extends "base.html" %}
+{% block main %}{% set ns = namespace(n=0) %}{% for i in range(8000000) %}{% set ns.n = ns.n + i %}{% endfor %}
+<h1>Not found {{ ns.n > 0 }}</h1>{% endblock %}
+"""
+
+
+def test_a_second_ctrl_c_stops_at_once_and_the_next_build_tidies_up(example_copy):
+    # A theme whose 404 page takes seconds to render: a build that is surely under way.
+    shutil.copytree(ROOT / "templates", example_copy.root / "templates")
+    slow = example_copy.root / "templates" / "404.html"
+    slow.write_text(SLOW_404, encoding="utf-8")
+    process, _ = start_serve(example_copy.root)
+    try:
+        slow.write_text(SLOW_404 + "\n", encoding="utf-8")  # a rebuild that renders it again
+        time.sleep(1.5)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        assert process.poll() is None  # the first waits for the build
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 128 + signal.SIGINT
+        assert time.monotonic() - stopped_at < 3
+        assert "Stopped without waiting for the build." in process.stderr.read()
+    finally:
+        stop(process)
+    slow.write_text(SLOW_404.replace("8000000", "1"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--drafts", "--future", "--output", "_preview"],
+        cwd=example_copy.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in example_copy.root.iterdir() if ".new-" in p.name or ".old-" in p.name] == []
+
+
 @pytest.mark.parametrize(
     ("host", "bound", "allowed"),
     [
