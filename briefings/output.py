@@ -62,10 +62,13 @@ def check_output_location(output: Path, sources: Iterable[Path]) -> None:
         else:
             continue
         raise UnsafePath(f"refusing to build into {output}: {why}; choose a folder of its own, such as _site")
-    if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
+    # Every site a build writes has both; a folder made by hand (a page and notes beside
+    # it) seldom does.
+    built = (target / "index.html").is_file() and (target / "_headers").is_file()
+    if target.is_dir() and any(target.iterdir()) and not built:
         raise UnsafePath(
-            f"refusing to build into {output}: it holds files but no site (no index.html), and the "
-            "build replaces the whole folder; choose an empty or new folder"
+            f"refusing to build into {output}: it holds files but no site built here (no index.html "
+            "and _headers), and the build replaces the whole folder; choose an empty or new folder"
         )
 
 

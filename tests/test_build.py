@@ -399,6 +399,10 @@ def test_a_folder_of_other_files_is_not_replaced(site):
     result = run_cli("build", "--output", "Documents", cwd=site.root)
     assert result.returncode == 1 and "holds files but no site" in result.stderr
     assert (site.root / "Documents/letter.txt").read_text() == "keep me"
+    (site.root / "Documents/index.html").write_text("<p>My own page</p>")  # made by hand, not built
+    result = run_cli("build", "--output", "Documents", cwd=site.root)
+    assert result.returncode == 1 and "holds files but no site" in result.stderr
+    assert (site.root / "Documents/letter.txt").read_text() == "keep me"
     assert run_cli("build", "--output", "_site", cwd=site.root).returncode == 0
     assert run_cli("build", "--output", "_site", cwd=site.root).returncode == 0  # its own site: replaced
 
