@@ -417,7 +417,11 @@ def serve_command(
             click.echo(
                 click.style(
                     f"[{stamp}] Build failed ({_count(sum(p.severity == 'error' for p in problems), 'error')}); "
-                    "still serving the last good site.",
+                    + (
+                        "still serving the last good site."
+                        if (output / "index.html").is_file()
+                        else "no site to serve until it builds."
+                    ),
                     fg="red",
                 ),
                 err=True,

@@ -542,6 +542,10 @@ def make_app(preview: Preview, host: str) -> web.Application:
             if status_code == 404 and page.is_file():
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.finish(page.read_bytes())
+            elif status_code == 404 and not (Path(output) / "index.html").is_file():
+                # No build has succeeded yet: a page to carry the errors and the reload.
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(NO_SITE_YET)
             else:
                 super().write_error(status_code, **kwargs)
 
@@ -601,6 +605,13 @@ def make_app(preview: Preview, host: str) -> web.Application:
         transforms=[Inject],
     )
     return app
+
+
+NO_SITE_YET = (
+    b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>No site yet</title></head>'
+    b"<body><h1>No site yet</h1><p>The first build failed: its errors are below and in the terminal. "
+    b"Save a fix and this page reloads.</p></body></html>"
+)
 
 
 def preview_policy(host_header: str, bound: str) -> str:

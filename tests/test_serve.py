@@ -137,6 +137,27 @@ def test_saves_reach_the_open_page(preview, browser):
     expect(heading).to_contain_text("Second save — ")
 
 
+def test_a_desk_that_never_built_shows_its_errors_then_the_site_once_fixed(example_copy, browser):
+    from playwright.sync_api import expect
+
+    edit(example_copy, BRIEFING, "date: 2026-03-05", "date: March 5, 2026")
+    process, url = start_serve(example_copy.root)
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        expect(page.locator("h1")).to_have_text("No site yet")
+        overlay = page.locator("#briefings-build-errors")
+        expect(overlay).to_contain_text(
+            "2026-03-05-us-and-venezuela-agree-to-restore-relations.md:3:", timeout=WAIT_MS
+        )
+        edit(example_copy, BRIEFING, "date: March 5, 2026", "date: 2026-03-05")
+        expect(page.locator(".latest")).to_contain_text("restore", timeout=WAIT_MS)
+        expect(overlay).to_have_count(0)
+    finally:
+        stop(process)
+    assert "no site to serve until it builds." in process.stderr.read()
+
+
 def test_drafts_show_with_a_banner_in_preview(preview, browser):
     from playwright.sync_api import expect
 
