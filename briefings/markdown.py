@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,12 +44,51 @@ def renderer(raw_html: bool) -> MarkdownIt:
         .use(footnote_plugin)
         .use(anchors_plugin, min_level=1, max_level=4, slug_func=_heading_id)
     )
+    md.core.ruler.before("anchor", "explicit_heading_ids", _explicit_heading_ids)
+    md.core.ruler.after("anchor", "keep_explicit_heading_ids", _keep_explicit_heading_ids)
     md.core.ruler.push("demote_headings", _demote_headings)
     md.core.ruler.push("align_by_class", _align_by_class)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
     # markdown-it's own validateLink already refuses javascript:, vbscript:, file:
     # and data: (but images); such links are left as plain text.
     return md
+
+
+# `## Background {#background}`, as Hugo, Pandoc and kramdown write a heading's own id.
+_EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$")
+
+
+def _explicit_heading_ids(state: StateCore) -> None:
+    """A heading's trailing `{#id}` becomes its id instead of text. Ids the templates give
+    their own parts, or one a heading above has taken, are left as text: the page would
+    hold two of one id."""
+    taken: set[str] = set()
+    for opener, inline in pairwise(state.tokens):
+        if opener.type != "heading_open" or not inline.children:
+            continue
+        last = inline.children[-1]
+        found = _EXPLICIT_ID.search(last.content) if last.type == "text" else None
+        if (
+            found is None
+            or found[1] in taken
+            or found[1] in TEMPLATE_IDS
+            or found[1].startswith(TEMPLATE_ID_PREFIXES)
+        ):
+            continue
+        taken.add(found[1])
+        last.content = last.content[: found.start()]
+        inline.content = _EXPLICIT_ID.sub("", inline.content)
+        opener.attrSet("id", found[1])
+        opener.meta["explicit_id"] = found[1]
+
+
+def _keep_explicit_heading_ids(state: StateCore) -> None:
+    # Older mdit-py-plugins give every heading a made id, written ones too.
+    taken = {t.attrGet("id") for t in state.tokens if t.type == "heading_open"}
+    for token in state.tokens:
+        wanted = token.meta.get("explicit_id") if token.type == "heading_open" else None
+        if wanted and token.attrGet("id") != wanted and wanted not in taken:
+            token.attrSet("id", wanted)
 
 
 def _demote_headings(state: StateCore) -> None:
