@@ -9,6 +9,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -38,8 +39,10 @@ def _heading_id(title: str) -> str:
 
 @lru_cache(maxsize=2)
 def renderer(raw_html: bool) -> MarkdownIt:
+    # HTML is always parsed, so that a comment (`<!--more-->`, a note to an editor) can be
+    # left out; without raw_html, every other tag is then printed as the text it is.
     md = (
-        MarkdownIt("commonmark", {"html": raw_html, "typographer": True, "xhtmlOut": False})
+        MarkdownIt("commonmark", {"html": True, "typographer": True, "xhtmlOut": False})
         .enable(["table", "replacements", "smartquotes"])
         .use(footnote_plugin)
         .use(anchors_plugin, min_level=1, max_level=4, slug_func=_heading_id)
@@ -49,6 +52,9 @@ def renderer(raw_html: bool) -> MarkdownIt:
     md.core.ruler.push("demote_headings", _demote_headings)
     md.core.ruler.push("align_by_class", _align_by_class)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
+    if not raw_html:
+        md.add_render_rule("html_block", _html_block_as_text)
+        md.add_render_rule("html_inline", _html_inline_as_text)
     # markdown-it's own validateLink already refuses javascript:, vbscript:, file:
     # and data: (but images); such links are left as plain text.
     return md
@@ -109,6 +115,18 @@ def _align_by_class(state: StateCore) -> None:
             style = token.attrs.pop("style", None)
             if isinstance(style, str) and style.startswith("text-align:"):
                 token.attrSet("class", f"align-{style.removeprefix('text-align:')}")
+
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def _html_block_as_text(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    text = _COMMENT.sub("", tokens[idx].content).strip()
+    return f"<p>{escapeHtml(text)}</p>\n" if text else ""
+
+
+def _html_inline_as_text(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    return escapeHtml(_COMMENT.sub("", tokens[idx].content))
 
 
 def _footnote_block_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]

@@ -247,6 +247,20 @@ def test_markdown_features_and_unsafe_links(site):
     assert "&lt;b&gt;raw&lt;/b&gt;" in page
 
 
+def test_html_comments_are_notes_left_out_of_the_page(site):
+    body = (
+        "The lede.\n\n<!--more-->\n\nMore, <!-- check the figure --> with `<!-- code -->` kept.\n\n"
+        "<!-- a note to the editor\nover two lines -->\n"
+    )
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", body)
+    site.build()
+    page = site.read("briefings/a/index.html")
+    assert "more--" not in page and "more–" not in page and "check the figure" not in page
+    assert "the editor" not in page and "<!--" not in page.split("<main", 1)[1]
+    assert "<code>&lt;!-- code --&gt;</code>" in page  # in code it is what it shows
+    assert "<p>The lede.</p>" in page
+
+
 def test_raw_html_only_when_site_yaml_allows_it(site):
     site.config("title: D\nmarkdown: {raw_html: true}\n")
     site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", "<b>raw</b>\n")
