@@ -37,12 +37,12 @@ def _heading_id(title: str) -> str:
     return slug
 
 
-@lru_cache(maxsize=2)
-def renderer(raw_html: bool) -> MarkdownIt:
-    # HTML is always parsed, so that a comment (`<!--more-->`, a note to an editor) can be
-    # left out; without raw_html, every other tag is then printed as the text it is.
+@lru_cache(maxsize=3)
+def renderer(raw_html: bool, comments: bool = False) -> MarkdownIt:
+    """The renderer; with `comments` (and no raw_html), HTML is parsed so that comments
+    can be left out, and every other tag is printed as the text it is."""
     md = (
-        MarkdownIt("commonmark", {"html": True, "typographer": True, "xhtmlOut": False})
+        MarkdownIt("commonmark", {"html": raw_html or comments, "typographer": True, "xhtmlOut": False})
         .enable(["table", "replacements", "smartquotes"])
         .use(footnote_plugin)
         .use(anchors_plugin, min_level=1, max_level=4, slug_func=_heading_id)
@@ -52,7 +52,7 @@ def renderer(raw_html: bool) -> MarkdownIt:
     md.core.ruler.push("demote_headings", _demote_headings)
     md.core.ruler.push("align_by_class", _align_by_class)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
-    if not raw_html:
+    if comments and not raw_html:
         md.add_render_rule("html_block", _html_block_as_text)
         md.add_render_rule("html_inline", _html_inline_as_text)
     # markdown-it's own validateLink already refuses javascript:, vbscript:, file:
@@ -117,7 +117,14 @@ def _align_by_class(state: StateCore) -> None:
                 token.attrSet("class", f"align-{style.removeprefix('text-align:')}")
 
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _for(text: str, raw_html: bool) -> MarkdownIt:
+    """A body with HTML comments (`<!--more-->`, a note to an editor) has them left out.
+    Only when each is closed: one left open would hide, as HTML, all that follows it."""
+    comments = not raw_html and "<!--" in text and "<!--" not in _COMMENT.sub("", text)
+    return renderer(raw_html, comments)
 
 
 def _html_block_as_text(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
@@ -138,7 +145,7 @@ def _footnote_block_open(self, tokens, idx, options, env) -> str:  # type: ignor
 
 def render_markdown(text: str, doc_id: str, raw_html: bool = False) -> RenderedMarkdown:
     """Render a body; footnote ids carry `doc_id`, so two bodies on one page never clash."""
-    md = renderer(raw_html)
+    md = _for(text, raw_html)
     env = {"docId": doc_id}
     tokens = md.parse(text, env)
     return RenderedMarkdown(
@@ -149,7 +156,7 @@ def render_markdown(text: str, doc_id: str, raw_html: bool = False) -> RenderedM
 
 def render_inline(text: str, raw_html: bool = False) -> RenderedMarkdown:
     """One line of inline Markdown (an event): its HTML and its plain words, from one parse."""
-    md = renderer(raw_html)
+    md = _for(text, raw_html)
     env: dict[str, object] = {}
     tokens = md.parseInline(text, env)
     children = (tokens[0].children or []) if tokens else []

@@ -97,8 +97,8 @@ def test_payloads_are_shown_as_text(hostile):
     page = scan((hostile / "briefings/script-title/index.html").read_text(encoding="utf-8"))
     text = "".join(page.text)
     assert TITLE in text  # the <h1>, the <title>
-    assert "<script>alert('body')</script>" in text  # as typed, and still text
-    assert "<a href=\"javascript:alert('raw-a')\">raw anchor</a>" in text
+    assert "<script>alert(‘body’)</script>" in text  # Markdown's smart quotes, and still text
+    assert "<a href=“javascript:alert(‘raw-a’)”>raw anchor</a>" in text
     assert "<svg onload=alert('author')>" in text
     assert "{{ 7*7 }}" in text and "49" not in text
     home = scan((hostile / "index.html").read_text(encoding="utf-8"))

@@ -261,6 +261,13 @@ def test_html_comments_are_notes_left_out_of_the_page(site):
     assert "<p>The lede.</p>" in page
 
 
+def test_an_html_comment_left_open_hides_nothing_after_it(site):
+    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", "Lede.\n\n<!-- oops\n\nThe *rest* of it.\n")
+    site.build()
+    page = site.read("briefings/a/index.html")
+    assert "<p>&lt;!-- oops</p>" in page and "<p>The <em>rest</em> of it.</p>" in page
+
+
 def test_raw_html_only_when_site_yaml_allows_it(site):
     site.config("title: D\nmarkdown: {raw_html: true}\n")
     site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", "<b>raw</b>\n")
