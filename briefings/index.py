@@ -51,8 +51,9 @@ class ChronologyEntry:
     actors: tuple[Term, ...]
     topics: tuple[Term, ...]
     anchor: str
-    # Of `briefings`, those dated after the build's "now" (shown with --future), flagged as such.
-    scheduled: frozenset[Path] = frozenset()
+    # Of `briefings`, the drafts and those dated after the build's "now", which previews
+    # show flagged; a tuple, as a short one costs a fingerprint next to nothing.
+    flagged: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,8 +446,8 @@ def _chronology(
         while anchor in anchors:
             anchor, n = f"{base}-{n}", n + 1
         anchors.add(anchor)
-        scheduled = frozenset(b.path for b in entry.briefings if b.date > now)
-        finished.append(replace(entry, anchor=f"e-{anchor}", scheduled=scheduled))
+        flagged = tuple(b.path for b in entry.briefings if b.draft or b.date > now)
+        finished.append(replace(entry, anchor=f"e-{anchor}", flagged=flagged))
     return tuple(finished)
 
 
