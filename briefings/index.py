@@ -320,7 +320,7 @@ def _check_reporting(briefings: Sequence[Briefing], warnings: list[ContentError]
             warnings.append(
                 warning(
                     briefing.path,
-                    briefing.lines.get("title", 1),
+                    briefing.lines.get("sources", briefing.lines.get("title", 1)),
                     "no sources: add 'sources:' with at least one item like '- {outlet: Reuters, url: https://…}'",
                 )
             )
