@@ -259,7 +259,7 @@ def _leave_now() -> None:
     os._exit(0)
 
 
-@main.command("check")
+@main.command("check", short_help="Check the content and every internal link; write nothing.")
 @CONTENT_OPTION
 @click.option("--drafts", is_flag=True, help="Check briefings marked 'draft: true' as if published.")
 @click.option("--future", is_flag=True, help="Check briefings dated in the future as if published.")
@@ -348,7 +348,7 @@ def _print_check(report) -> None:  # type: ignore[no-untyped-def]
     click.echo(summary)
 
 
-@main.command("serve")
+@main.command("serve", short_help="Preview the site; rebuild and reload on every save.")
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -379,7 +379,8 @@ def serve_command(
 ) -> None:
     """Preview the site while you write: rebuild on every save and reload open pages.
 
-    Watches CONTENT, the templates and site.yaml. Drafts and scheduled briefings are shown
+    Watches CONTENT, the templates and site.yaml. Pages link to the preview's own address,
+    whatever base_url says. Drafts and scheduled briefings are shown
     with a banner unless --no-drafts. When a save breaks the build, the last good site stays
     up and the page shows the errors until you fix them. Ctrl-C stops once a build under way
     is done; a second Ctrl-C stops at once.
