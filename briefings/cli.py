@@ -28,11 +28,15 @@ def _print_problems(problems: tuple[ContentError, ...]) -> None:
         click.echo(click.style(location + ":", fg=color, bold=True) + " " + message, err=True)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, met as Ctrl-C is; the exit status still tells them apart (143, not 130)."""
+
+
 def _interrupt_on_terminate() -> None:
     """`kill` (SIGTERM, as CI runners send) stops a build the way Ctrl-C does: temp folders go."""
 
     def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        raise Terminated
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop)
@@ -110,9 +114,9 @@ def build_command(
     _interrupt_on_terminate()
     try:
         report = _build_showing_progress(options)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo(click.style(f"Build interrupted; {output} left unchanged.", fg="red"), err=True)
-        sys.exit(130)
+        sys.exit(128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT))
     except ContentErrors as exc:
         _print_problems(tuple(sorted((*exc.errors, *exc.warnings), key=lambda p: p.sort_key)))
         click.echo(

@@ -6,9 +6,11 @@ import filecmp
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -902,3 +904,30 @@ def test_no_color_turns_off_colored_errors_on_a_terminal(site, monkeypatch):
     assert colored.exit_code == plain.exit_code == 1
     assert "\x1b[31m" in colored.output and "must be an absolute http(s) URL" in colored.output
     assert "\x1b[" not in plain.output and "must be an absolute http(s) URL" in plain.output
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_build_stopped_by_a_signal_says_so_and_exits_with_its_status(example_copy, name, status):
+    example_copy.build()
+    before = files_under(example_copy.output)
+    # A theme whose 404 page takes seconds to render: the build is surely under way.
+    shutil.copytree(ROOT / "templates", example_copy.root / "templates")
+    (example_copy.root / "templates/404.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% set ns = namespace(n=0) %}'
+        "{% for i in range(8000000) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}{% endblock %}",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build"],
+        cwd=example_copy.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    process.send_signal(getattr(signal, name))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == status
+    assert "Build interrupted; _site left unchanged." in stderr and "Traceback" not in stderr
+    assert files_under(example_copy.output) == before
+    assert [p.name for p in example_copy.root.iterdir() if ".new-" in p.name] == []
