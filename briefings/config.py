@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import ContentError, ContentErrors, not_utf8
 from .frontmatter import LineMap, load_yaml
@@ -93,6 +93,13 @@ def is_absolute_url(url: str) -> bool:
     )
 
 
+def _zone_like(written: str) -> str:
+    """The zones whose city is the one written (`Madrid` → Europe/Madrid), else an example."""
+    city = written.strip().replace(" ", "_").casefold()
+    found = sorted(z for z in available_timezones() if z.rsplit("/", 1)[-1].casefold() == city)
+    return " or ".join(found[:3]) if found else "e.g. America/New_York"
+
+
 def _normalize_base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
@@ -160,8 +167,7 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         fields.error(
-            "timezone",
-            f"timezone: {timezone!r} is not a known IANA timezone; write e.g. America/New_York",
+            "timezone", f"timezone: {timezone!r} is not a known IANA timezone; write {_zone_like(timezone)}"
         )
         timezone = "UTC"
     briefing_url = fields.text("briefing_url") or DEFAULT_BRIEFING_URL
