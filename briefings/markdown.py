@@ -9,8 +9,9 @@ from functools import lru_cache
 from itertools import pairwise
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -37,12 +38,10 @@ def _heading_id(title: str) -> str:
     return slug
 
 
-@lru_cache(maxsize=3)
-def renderer(raw_html: bool, comments: bool = False) -> MarkdownIt:
-    """The renderer; with `comments` (and no raw_html), HTML is parsed so that comments
-    can be left out, and every other tag is printed as the text it is."""
+@lru_cache(maxsize=2)
+def renderer(raw_html: bool) -> MarkdownIt:
     md = (
-        MarkdownIt("commonmark", {"html": raw_html or comments, "typographer": True, "xhtmlOut": False})
+        MarkdownIt("commonmark", {"html": raw_html, "typographer": True, "xhtmlOut": False})
         .enable(["table", "replacements", "smartquotes"])
         .use(footnote_plugin)
         .use(anchors_plugin, min_level=1, max_level=4, slug_func=_heading_id)
@@ -52,9 +51,9 @@ def renderer(raw_html: bool, comments: bool = False) -> MarkdownIt:
     md.core.ruler.push("demote_headings", _demote_headings)
     md.core.ruler.push("align_by_class", _align_by_class)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
-    if comments and not raw_html:
-        md.add_render_rule("html_block", _html_block_as_text)
-        md.add_render_rule("html_inline", _html_inline_as_text)
+    # An HTML comment (`<!--more-->`, a note to an editor) is left out, raw HTML or not.
+    md.block.ruler.before("table", "comment_block", _comment_block)
+    md.inline.ruler.before("autolink", "comment", _inline_comment)
     # markdown-it's own validateLink already refuses javascript:, vbscript:, file:
     # and data: (but images); such links are left as plain text.
     return md
@@ -89,12 +88,23 @@ def _explicit_heading_ids(state: StateCore) -> None:
 
 
 def _keep_explicit_heading_ids(state: StateCore) -> None:
-    # Older mdit-py-plugins give every heading a made id, written ones too.
-    taken = {t.attrGet("id") for t in state.tokens if t.type == "heading_open"}
-    for token in state.tokens:
-        wanted = token.meta.get("explicit_id") if token.type == "heading_open" else None
-        if wanted and token.attrGet("id") != wanted and wanted not in taken:
+    """Written ids win; a made id that one of them already has gets a number. Older
+    mdit-py-plugins give every heading a made id, and do not step aside for written ones."""
+    headings = [t for t in state.tokens if t.type == "heading_open"]
+    used = {t.meta["explicit_id"] for t in headings if t.meta.get("explicit_id")}
+    for token in headings:
+        wanted = token.meta.get("explicit_id")
+        if wanted:
             token.attrSet("id", wanted)
+            continue
+        made = token.attrGet("id")
+        if made is None:
+            continue
+        unique, n = str(made), 1
+        while unique in used:
+            unique, n = f"{made}-{n}", n + 1
+        used.add(unique)
+        token.attrSet("id", unique)
 
 
 def _demote_headings(state: StateCore) -> None:
@@ -117,23 +127,35 @@ def _align_by_class(state: StateCore) -> None:
                 token.attrSet("class", f"align-{style.removeprefix('text-align:')}")
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Lines that hold nothing but a closed comment: no block at all. Not a paragraph's
+    interruption; inside one, `_inline_comment` leaves the comment out."""
+    if state.sCount[start] - state.blkIndent >= 4:  # indented code
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    if not state.src.startswith("<!--", begin):
+        return False
+    close = state.src.find("-->", begin + 4)
+    if close < 0:  # never closed: shown as written
+        return False
+    line = start
+    while line < end and state.eMarks[line] < close + 3:
+        line += 1
+    if line >= end or state.src[close + 3 : state.eMarks[line]].strip():
+        return False  # text after it on its line: a paragraph, without the comment
+    if not silent:
+        state.line = line + 1
+    return True
 
 
-def _for(text: str, raw_html: bool) -> MarkdownIt:
-    """A body with HTML comments (`<!--more-->`, a note to an editor) has them left out.
-    Only when each is closed: one left open would hide, as HTML, all that follows it."""
-    comments = not raw_html and "<!--" in text and "<!--" not in _COMMENT.sub("", text)
-    return renderer(raw_html, comments)
-
-
-def _html_block_as_text(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-    text = _COMMENT.sub("", tokens[idx].content).strip()
-    return f"<p>{escapeHtml(text)}</p>\n" if text else ""
-
-
-def _html_inline_as_text(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-    return escapeHtml(_COMMENT.sub("", tokens[idx].content))
+def _inline_comment(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("<!--", state.pos):
+        return False
+    close = state.src.find("-->", state.pos + 4)
+    if close < 0:
+        return False
+    state.pos = close + 3  # nothing is added: the comment is not shown
+    return True
 
 
 def _footnote_block_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
@@ -145,7 +167,7 @@ def _footnote_block_open(self, tokens, idx, options, env) -> str:  # type: ignor
 
 def render_markdown(text: str, doc_id: str, raw_html: bool = False) -> RenderedMarkdown:
     """Render a body; footnote ids carry `doc_id`, so two bodies on one page never clash."""
-    md = _for(text, raw_html)
+    md = renderer(raw_html)
     env = {"docId": doc_id}
     tokens = md.parse(text, env)
     return RenderedMarkdown(
@@ -156,7 +178,7 @@ def render_markdown(text: str, doc_id: str, raw_html: bool = False) -> RenderedM
 
 def render_inline(text: str, raw_html: bool = False) -> RenderedMarkdown:
     """One line of inline Markdown (an event): its HTML and its plain words, from one parse."""
-    md = _for(text, raw_html)
+    md = renderer(raw_html)
     env: dict[str, object] = {}
     tokens = md.parseInline(text, env)
     children = (tokens[0].children or []) if tokens else []

@@ -251,16 +251,26 @@ def test_markdown_features_and_unsafe_links(site):
 
 def test_html_comments_are_notes_left_out_of_the_page(site):
     body = (
-        "The lede.\n\n<!--more-->\n\nMore, <!-- check the figure --> with `<!-- code -->` kept.\n\n"
-        "<!-- a note to the editor\nover two lines -->\n"
+        "<!-- TODO: a better lede -->\nThe lede.\n\n<!--more-->\n\nMore, <!-- check the figure --> with "
+        '`<!-- code -->` kept, "support" in **Caracas**, per [the note](/about/).\n\n'
+        "<!-- a note to the editor\nover two lines -->\n<?xml not a tag?>\n## Background {#why}\n"
     )
-    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", body)
+    site.briefing(
+        "a",
+        "title: A\ndate: 2026-03-05\ntopics: [T]\nevents: [{date: 2026-03-04, text: 'Talks <!-- verify --> end'}]",
+        body,
+    )
     site.build()
     page = site.read("briefings/a/index.html")
+    main = page.split("<main", 1)[1]
     assert "more--" not in page and "more–" not in page and "check the figure" not in page
-    assert "the editor" not in page and "<!--" not in page.split("<main", 1)[1]
+    assert "the editor" not in page and "verify" not in page and "TODO" not in page and "<!--" not in main
     assert "<code>&lt;!-- code --&gt;</code>" in page  # in code it is what it shows
-    assert "<p>The lede.</p>" in page
+    # The rest of the body is Markdown as ever: a comment changes nothing around it.
+    assert '“support” in <strong>Caracas</strong>, per <a href="/about/">the note</a>' in page
+    assert '<h2 id="why">Background</h2>' in page and "<p>&lt;?xml not a tag?&gt;</p>" in page
+    assert '<meta name="description" content="The lede.">' in page
+    assert "Talks  end" in site.read("chronology/index.html")
 
 
 def test_an_html_comment_left_open_hides_nothing_after_it(site):
@@ -363,21 +373,21 @@ def test_body_headings_never_take_an_id_the_page_uses(site):
     )
     site.build()
     page = site.read("briefings/a/index.html")
-    ids = __import__("re").findall(r'\bid="([^"]+)"', page)
+    ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
     assert '<h2 id="section-main">Main</h2>' in page and '<h2 id="background">Background</h2>' in page
 
 
 def test_a_heading_may_give_its_own_id_as_hugo_and_pandoc_write_it(site):
-    body = "## Metodología {#metodo}\n\nText.\n\n## Again {#metodo}\n\n## Ours {#main}\n\n## metodo\n"
+    body = "## Metodo\n\n## Metodología {#metodo}\n\nText.\n\n## Again {#metodo}\n\n## Ours {#main}\n\n## metodo\n"
     site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", body)
     site.build()
     page = site.read("briefings/a/index.html")
     assert '<h2 id="metodo">Metodología</h2>' in page
     # Taken already, by a heading above or by the page itself: left as written, to be seen.
     assert ">Again {#metodo}</h2>" in page and ">Ours {#main}</h2>" in page
-    ids = __import__("re").findall(r'\bid="([^"]+)"', page)
-    assert len(ids) == len(set(ids))
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # the heading above, made "metodo" before, steps aside
 
 
 def test_a_base_url_that_is_not_absolute_is_refused(site):
