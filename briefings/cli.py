@@ -414,7 +414,13 @@ def serve_command(
 
     shown: list[tuple[object, ...]] = []  # the warnings last printed: a save repeats none
 
+    command = click.get_current_context()
+
     def report(result, problems, seconds) -> None:  # type: ignore[no-untyped-def]
+        with command:  # on the build thread too: click reads settings (NO_COLOR) from it
+            _report(result, problems, seconds)
+
+    def _report(result, problems, seconds) -> None:  # type: ignore[no-untyped-def]
         stamp = time.strftime("%H:%M:%S")
         if result is None:
             shown.clear()

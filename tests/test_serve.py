@@ -314,6 +314,38 @@ def test_an_address_not_of_this_machine_points_at_host_not_port(example_copy):
     assert "cannot listen on no-such-host.invalid:0" in result.stderr and "check --host" in result.stderr
 
 
+def test_no_color_holds_for_the_rebuilds_after_a_save_too(example_copy):
+    # On a terminal (a pty), where colors would otherwise be on.
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"],
+        cwd=example_copy.root,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    os.close(follower)
+    seen, saved = b"", False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and b"Build failed" not in seen:
+            if select.select([leader], [], [], 0.2)[0]:
+                seen += os.read(leader, 65536)
+            if not saved and b"Serving" in seen:
+                edit(example_copy, BRIEFING, "date: 2026-03-05", "date: March 5, 2026")
+                saved = True
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        os.close(leader)
+    assert b"Build failed" in seen and b"not an ISO 8601 date" in seen
+    assert b"\x1b[" not in seen
+
+
 @pytest.mark.parametrize("output", ["/", ".", "content"])
 def test_an_output_folder_the_build_refuses_is_not_served(example_copy, output):
     # Served as it is, `/` or the desk's own folder would hand out any file, drafts' sources too.
