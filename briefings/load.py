@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors, has_errors, not_utf8
@@ -442,6 +443,13 @@ def read_profile(
     fields = FieldReader(document.path, document.meta, known, mistakes)
     name = fields.text("name", required=True)
     aliases = fields.names("aliases")
+    for alias in aliases:
+        if alias.startswith("/") or re.match(r"(?i)https?://", alias):  # Hugo's `aliases` are old addresses
+            fields.error(
+                "aliases",
+                f"aliases: {alias!r} is an address, not another name; an old address goes in "
+                f"redirect_from: [{urlsplit(alias).path or '/'}]",
+            )
     kind = fields.text("kind") if "kind" in known else None
     role = fields.text("role") if "role" in known else None
     redirect_from = fields.site_paths("redirect_from")
