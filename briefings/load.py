@@ -14,7 +14,7 @@ from .errors import ContentError, ContentErrors, has_errors, not_utf8
 from .frontmatter import NOT_IN_XML, Document, parse_document
 from .markdown import render_inline, render_markdown
 from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
-from .schema import FieldReader
+from .schema import HOST_FILES, FieldReader
 from .slugs import MAX_SLUG, is_slug, slugify
 
 BRIEFING_FIELDS = (
@@ -67,9 +67,6 @@ def _misnamed(path: Path) -> bool:
 
 # Editors and systems leave these beside content; they are never published.
 _IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
-# Files that tell a static host how to serve the whole site (redirects, proxies, headers,
-# code it runs): never published from content/, where any writer may drop a file.
-_HOST_FILES = frozenset({"_redirects", "_headers", "_routes.json", "_worker.js"})
 # Names that would be a different path, or no path, on another system or server.
 _UNSAFE_NAME = re.compile(r"[\\:\x00-\x1f\x7f]")
 
@@ -112,7 +109,7 @@ def read_corpus(
             )
             continue
         if not is_markdown(path) or section not in MARKDOWN_SECTIONS:
-            if relative.split("/", 1)[0] in _HOST_FILES:
+            if relative.split("/", 1)[0] in HOST_FILES:
                 errors.append(
                     ContentError(
                         path,
@@ -364,7 +361,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         "location": fields.text("location"),
         "authors": fields.names("authors"),
         "draft": fields.flag("draft"),
-        "redirect_from": fields.site_paths("redirect_from"),
+        "redirect_from": fields.site_paths("redirect_from", config.base_path),
     }
     # A date without a time means "that day", not midnight: same-day updates are fine.
     if updated and published and updated.date() < published.date():
@@ -452,7 +449,7 @@ def read_profile(
             )
     kind = fields.text("kind") if "kind" in known else None
     role = fields.text("role") if "role" in known else None
-    redirect_from = fields.site_paths("redirect_from")
+    redirect_from = fields.site_paths("redirect_from", config.base_path)
     slug = document.path.stem
     if not is_slug(slug):
         mistakes.append(
@@ -485,7 +482,7 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
     title = fields.text("title", required=True)
     slug = _slug_field(fields, document.path.stem)
     summary = fields.text("summary")
-    redirect_from = fields.site_paths("redirect_from")
+    redirect_from = fields.site_paths("redirect_from", config.base_path)
     body = render_markdown(document.body, slug or "page", config.raw_html)
     errors.extend(mistakes)
     if has_errors(mistakes) or title is None or slug is None:

@@ -322,7 +322,7 @@ class FieldReader:
         lines = getattr(items, "item_lines", [self.line(key)] * len(items))
         return list(zip(items, lines, strict=False))
 
-    def site_paths(self, key: str) -> tuple[str, ...]:
+    def site_paths(self, key: str, base_path: str = "/") -> tuple[str, ...]:
         """Addresses on this site (`redirect_from`): each a page's path from the site root,
         `/briefings/old-slug/` or `/old.html`; a single one may be written without a list."""
         value = self._present(key, False)
@@ -330,7 +330,7 @@ class FieldReader:
             return ()
         paths: list[str] = []
         for item, line in self._list_items(key, value, "addresses like [/briefings/old-slug/]"):
-            problem = _site_path_problem(item)
+            problem = _site_path_problem(item, base_path)
             if problem:
                 self.error(key, f"{self.name(key)}: {problem}", line)
             elif unquote(item) not in paths:
@@ -370,13 +370,23 @@ _NOT_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f\\<>:"|?*#]')
 _MAX_SEGMENT = 200
 
 
-def _site_path_problem(item: object) -> str | None:
-    """Why `item` cannot be an address this site publishes a redirect at, with the fix; or None."""
+# Files that tell a host how to serve the whole site (Netlify, Cloudflare Pages): never from
+# content, and no redirect may take their names either.
+HOST_FILES = frozenset({"_redirects", "_headers", "_routes.json", "_worker.js"})
+# Names Windows keeps for devices, with any extension: no file may have them there.
+_DEVICE_NAME = re.compile(r"(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?")
+
+
+def _site_path_problem(item: object, base_path: str = "/") -> str | None:
+    """Why `item` cannot be an address this site publishes a redirect at, with the fix; or None.
+    `base_path` is the site's own (`/desk/`): a full address written with it is shown without."""
     if not isinstance(item, str) or not item.strip():
         got = "an empty value" if isinstance(item, str) else describe(item)
         return f"each item must be an address such as /briefings/old-slug/, got {got}"
     if re.match(r"(?i)https?://", item):
         path = urlsplit(item).path or "/"
+        if path.startswith(base_path):
+            path = "/" + path[len(base_path) :]
         return f"{item!r}: write the address from the site root, without the host: {path!r}"
     if not item.startswith("/") or item.startswith("//"):
         return f"{item!r} must start at the site root, like '/briefings/old-slug/'"
@@ -389,22 +399,34 @@ def _site_path_problem(item: object) -> str | None:
         if character == " ":
             return f"{item!r} has a space in it, which an address cannot hold; write it as %20"
         return f"{item!r} has {character!r} in it, which an address cannot hold; leave it out"
+    if re.search(r"(?i)%2f", item):
+        return f"{item!r} has %2F, a slash within a name, which no file name can hold"
     try:
         path = unquote(item, errors="strict")
     except UnicodeDecodeError:
         return f"{item!r} has % codes that are not UTF-8 text; write the address's letters as they read"
     unsafe = _NOT_IN_FILE_NAME.search(path)
-    if unsafe:  # decoded from a % code: the redirect is a file, and some disks refuse these
-        return f"{item!r} has a % code for {unsafe.group()!r}, which a file name cannot hold on every disk"
+    if unsafe:  # the redirect is a file, and some disks refuse these
+        how = "" if unsafe.group() in item else "a % code for "
+        return f"{item!r} has {how}{unsafe.group()!r}, which a file name cannot hold on every disk"
     parts = path[1:].split("/")
     if any(part in ("", ".", "..") for part in parts[:-1]) or parts[-1] in (".", ".."):
         return f"{item!r} has an empty, '.' or '..' folder; write the address as a reader's browser shows it"
     if any(part.startswith(".") for part in parts):
         return f"{item!r} has a name starting with '.', which hosts keep hidden; it cannot be published"
+    if parts[0] in HOST_FILES:
+        return f"{item!r} takes the name of {parts[0]}, which tells a host how to serve the whole site; it cannot be a redirect"
+    if any(part.endswith((".", " ")) or _DEVICE_NAME.fullmatch(part) for part in parts):
+        return f"{item!r} has a name Windows cannot give a file (ending in '.' or a space, or CON, NUL…)"
     if any(len(part.encode("utf-8")) > _MAX_SEGMENT for part in parts):
         return f"{item!r} has a name longer than {_MAX_SEGMENT} bytes, more than a disk holds"
     if parts[-1] and not parts[-1].lower().endswith((".html", ".htm")):
-        return f"{item!r} is not a page's address: end it with '/' ({item}/) or '.html'"
+        if "." in parts[-1]:
+            return (
+                f"{item!r} is not a page's address (one ending in '/' or '.html'); "
+                "a feed or a file is moved with a redirect in netlify.toml"
+            )
+        return f"{item!r} is not a page's address: end it with '/' ({item}/)"
     return None
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from briefings.errors import ContentErrors
+
 from .conftest import SiteDir
 from .publishing import serve
 from .test_html_valid import validate
@@ -107,3 +111,17 @@ def test_adding_and_removing_an_old_address_gives_the_clean_build(site, tmp_path
     built = files_under(site.output)
     assert "team/index.html" not in built and "desk.html" not in built
     assert built == clean_build(site, tmp_path)
+
+
+def test_a_full_address_is_told_as_written_from_the_site_root_under_a_sub_path(site):
+    desk_with_old_addresses(site)
+    site.write(
+        "pages/team.md",
+        "---\ntitle: Team\nredirect_from: [https://desk.example.org/desk/people/]\n---\nUs.\n",
+    )
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert error.message.endswith(
+        "without the host: '/people/'"
+    )  # not '/desk/people/', which would be /desk/desk/people/
