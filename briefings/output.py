@@ -67,8 +67,9 @@ def check_output_location(output: Path, sources: Iterable[Path]) -> None:
     built = (target / "index.html").is_file() and (target / "_headers").is_file()
     if target.is_dir() and any(target.iterdir()) and not built:
         raise UnsafePath(
-            f"refusing to build into {output}: it holds files but no site built here (no index.html "
-            "and _headers), and the build replaces the whole folder; choose an empty or new folder"
+            f"refusing to build into {output}: it holds files but is no site a build wrote (a build "
+            "writes index.html and _headers), and the build replaces the whole folder; choose an empty "
+            "or new folder"
         )
 
 

@@ -267,7 +267,7 @@ def _check_unique(outputs: list[Output]) -> None:
                 fix = "change a slug or rename a file"
             collision(
                 output,
-                f"{_what(output)} would be published at /{output.file}, where {_describe(other)} "
+                f"{_clash_subject(output)} would be published at /{output.file}, where {_describe(other)} "
                 f"already is{alike}; {fix}",
             )
     # A file where another output needs a folder (a static file `about` and the page
@@ -281,7 +281,7 @@ def _check_unique(outputs: list[Output]) -> None:
         if other is not None:
             collision(
                 output,
-                f"{_what(output)} would be published at /{output.file}, a name that {_describe(other)} "
+                f"{_clash_subject(output)} would be published at /{output.file}, a name that {_describe(other)} "
                 f"needs as a folder (/{other.file}); rename one of them",
             )
     if errors:
@@ -301,7 +301,7 @@ def _slug_line(output: Output) -> int | None:
     return lines.get("slug", 1) if lines is not None else None
 
 
-def _what(output: Output) -> str:
+def _clash_subject(output: Output) -> str:
     """The output a clash is reported at, as its writer knows it."""
     if _is_redirect(output):
         return f"redirect_from: {output.context['page_path']}"  # type: ignore[union-attr]

@@ -264,11 +264,19 @@ class PreviewState:
     generation: int = 0  # bumps after every successful build is swapped in
     attempt: int = 0  # bumps after every build, good or bad
     errors: list[str] = field(default_factory=list)
+    building: bool = False  # a build is under way
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def as_json(self) -> str:
         with self.lock:
-            return json.dumps({"generation": self.generation, "attempt": self.attempt, "errors": self.errors})
+            return json.dumps(
+                {
+                    "generation": self.generation,
+                    "attempt": self.attempt,
+                    "errors": self.errors,
+                    "building": self.building,
+                }
+            )
 
 
 class Preview:
@@ -353,6 +361,8 @@ class Preview:
         result: BuildReport | None = None
         problems: tuple[ContentError, ...] = ()
         self.building.set()
+        with self.state.lock:
+            self.state.building = True
         try:
             result = build(self.options)
             problems = result.warnings
@@ -370,6 +380,8 @@ class Preview:
             )
         finally:
             self.building.clear()
+            with self.state.lock:
+                self.state.building = False
         seconds = time.perf_counter() - started
         if quiet and (result is None or result.files_rewritten == 0):
             return  # nothing came due (or it fails as before): no reload, no repeated errors

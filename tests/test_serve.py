@@ -65,6 +65,11 @@ def edit(site, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def status(url: str) -> dict:
+    with urllib.request.urlopen(url + "_briefings/status.json", timeout=5) as response:
+        return json.load(response)
+
+
 def go(page, address: str) -> None:  # type: ignore[no-untyped-def]
     """Open `address` once the preview has stopped building. A page shown ahead of its build
     is reloaded again when that build is swapped in: a navigation started just then would be
@@ -210,10 +215,13 @@ def test_a_second_ctrl_c_stops_at_once_and_the_next_build_tidies_up(example_copy
     shutil.copytree(ROOT / "templates", example_copy.root / "templates")
     slow = example_copy.root / "templates" / "404.html"
     slow.write_text(SLOW_404, encoding="utf-8")
-    process, _ = start_serve(example_copy.root)
+    process, url = start_serve(example_copy.root)
     try:
         slow.write_text(SLOW_404 + "\n", encoding="utf-8")  # a rebuild that renders it again
-        time.sleep(1.5)
+        deadline = time.monotonic() + 30
+        while not status(url)["building"]:
+            assert time.monotonic() < deadline, "the rebuild never started"
+            time.sleep(0.05)
         process.send_signal(signal.SIGINT)
         time.sleep(0.3)
         assert process.poll() is None  # the first waits for the build
