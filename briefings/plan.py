@@ -20,6 +20,8 @@ from .output import disk_name
 from .urls import FeedOf, Urls, output_file
 
 HOME_LATEST = 12
+# The page left at an old address (`redirect_from`): it sends browsers on to the new one.
+REDIRECT_TEMPLATE = "redirect.html"
 TOPICS_IN_PLAY = 8
 
 
@@ -162,7 +164,7 @@ def plan_pages(
     outputs += [
         page(
             old,
-            "redirect.html",
+            REDIRECT_TEMPLATE,
             content.path,
             target=urls.path_of(now),
             title=content.name if isinstance(content, Profile) else content.title,
@@ -310,7 +312,7 @@ def _clash_subject(output: Output) -> str:
 
 def _is_redirect(output: Output) -> bool:
     return (
-        isinstance(output, PlannedPage) and output.template == "redirect.html" and output.source is not None
+        isinstance(output, PlannedPage) and output.template == REDIRECT_TEMPLATE and output.source is not None
     )
 
 
