@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from tornado.netutil import bind_sockets
@@ -42,6 +43,12 @@ def start_serve(root) -> tuple[subprocess.Popen[str], str]:
         if match:
             return process, match.group(1)
     raise AssertionError(process.stderr.read() if process.poll() is not None else "serve printed no address")
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python build.py ARGS` in `cwd`, to its end."""
+    command = [sys.executable, str(ROOT / "build.py"), *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def stop(process: subprocess.Popen[str]) -> None:
@@ -233,13 +240,7 @@ def test_a_second_ctrl_c_stops_at_once_and_the_next_build_tidies_up(example_copy
     finally:
         stop(process)
     slow.write_text(SLOW_404.replace("8000000", "1"), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "build", "--drafts", "--future", "--output", "_preview"],
-        cwd=example_copy.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run("build", "--drafts", "--future", "--output", "_preview", cwd=example_copy.root)
     assert done.returncode == 0, done.stderr
     assert [p.name for p in example_copy.root.iterdir() if ".new-" in p.name or ".old-" in p.name] == []
 
@@ -299,25 +300,13 @@ def test_the_address_printed_is_one_a_browser_here_can_open(host, url):
 def test_a_port_in_use_is_one_clear_line(preview):
     site, url, _ = preview
     port = url.rsplit(":", 1)[1].strip("/")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", port],
-        cwd=site.root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run("serve", "--port", port, cwd=site.root)
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_an_address_not_of_this_machine_points_at_host_not_port(example_copy):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--host", "no-such-host.invalid", "--port", "0"],
-        cwd=example_copy.root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run("serve", "--host", "no-such-host.invalid", "--port", "0", cwd=example_copy.root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "cannot listen on no-such-host.invalid:0" in result.stderr and "check --host" in result.stderr
 
@@ -357,13 +346,7 @@ def test_no_color_holds_for_the_rebuilds_after_a_save_too(example_copy):
 @pytest.mark.parametrize("output", ["/", ".", "content"])
 def test_an_output_folder_the_build_refuses_is_not_served(example_copy, output):
     # Served as it is, `/` or the desk's own folder would hand out any file, drafts' sources too.
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--output", output],
-        cwd=example_copy.root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run("serve", "--port", "0", "--output", output, cwd=example_copy.root)
     assert result.returncode == 1 and "Serving" not in result.stdout
     assert f"refusing to build into {output}: " in result.stderr and "Traceback" not in result.stderr
 
