@@ -361,7 +361,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         "location": fields.text("location"),
         "authors": fields.names("authors"),
         "draft": fields.flag("draft"),
-        "redirect_from": fields.site_paths("redirect_from", config.base_path),
+        "redirect_from": fields.site_paths("redirect_from"),
     }
     # A date without a time means "that day", not midnight: same-day updates are fine.
     if updated and published and updated.date() < published.date():
@@ -449,7 +449,7 @@ def read_profile(
             )
     kind = fields.text("kind") if "kind" in known else None
     role = fields.text("role") if "role" in known else None
-    redirect_from = fields.site_paths("redirect_from", config.base_path)
+    redirect_from = fields.site_paths("redirect_from")
     slug = document.path.stem
     if not is_slug(slug):
         mistakes.append(
@@ -482,7 +482,7 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
     title = fields.text("title", required=True)
     slug = _slug_field(fields, document.path.stem)
     summary = fields.text("summary")
-    redirect_from = fields.site_paths("redirect_from", config.base_path)
+    redirect_from = fields.site_paths("redirect_from")
     body = render_markdown(document.body, slug or "page", config.raw_html)
     errors.extend(mistakes)
     if has_errors(mistakes) or title is None or slug is None:

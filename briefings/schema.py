@@ -322,7 +322,7 @@ class FieldReader:
         lines = getattr(items, "item_lines", [self.line(key)] * len(items))
         return list(zip(items, lines, strict=False))
 
-    def site_paths(self, key: str, base_path: str = "/") -> tuple[str, ...]:
+    def site_paths(self, key: str) -> tuple[str, ...]:
         """Addresses on this site (`redirect_from`): each a page's path from the site root,
         `/briefings/old-slug/` or `/old.html`; a single one may be written without a list."""
         value = self._present(key, False)
@@ -330,7 +330,7 @@ class FieldReader:
             return ()
         paths: list[str] = []
         for item, line in self._list_items(key, value, "addresses like [/briefings/old-slug/]"):
-            problem = _site_path_problem(item, base_path)
+            problem = _site_path_problem(item)
             if problem:
                 self.error(key, f"{self.name(key)}: {problem}", line)
             elif unquote(item) not in paths:
@@ -377,17 +377,19 @@ HOST_FILES = frozenset({"_redirects", "_headers", "_routes.json", "_worker.js"})
 _DEVICE_NAME = re.compile(r"(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?")
 
 
-def _site_path_problem(item: object, base_path: str = "/") -> str | None:
-    """Why `item` cannot be an address this site publishes a redirect at, with the fix; or None.
-    `base_path` is the site's own (`/desk/`): a full address written with it is shown without."""
+def _site_path_problem(item: object) -> str | None:
+    """Why `item` cannot be an address this site publishes a redirect at, with the fix; or None."""
     if not isinstance(item, str) or not item.strip():
         got = "an empty value" if isinstance(item, str) else describe(item)
         return f"each item must be an address such as /briefings/old-slug/, got {got}"
     if re.match(r"(?i)https?://", item):
+        # Not told apart from the site's sub-path here: the load stage never reads base_url,
+        # so that its cache holds whatever address the site is built for.
         path = urlsplit(item).path or "/"
-        if path.startswith(base_path):
-            path = "/" + path[len(base_path) :]
-        return f"{item!r}: write the address from the site root, without the host: {path!r}"
+        return (
+            f"{item!r}: write it from the site root, as links are written: {path!r}, "
+            "less the sub-path the site is served under, if it has one"
+        )
     if not item.startswith("/") or item.startswith("//"):
         return f"{item!r} must start at the site root, like '/briefings/old-slug/'"
     query = re.search(r"[?#]", item)

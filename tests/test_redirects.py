@@ -113,7 +113,7 @@ def test_adding_and_removing_an_old_address_gives_the_clean_build(site, tmp_path
     assert built == clean_build(site, tmp_path)
 
 
-def test_a_full_address_is_told_as_written_from_the_site_root_under_a_sub_path(site):
+def test_a_full_address_is_told_from_the_site_root_and_the_sub_path_named(site):
     desk_with_old_addresses(site)
     site.write(
         "pages/team.md",
@@ -122,6 +122,7 @@ def test_a_full_address_is_told_as_written_from_the_site_root_under_a_sub_path(s
     with pytest.raises(ContentErrors) as caught:
         site.build()
     (error,) = caught.value.errors
+    # Published under the sub-path as links are: '/desk/people/' would give /desk/desk/people/.
     assert error.message.endswith(
-        "without the host: '/people/'"
-    )  # not '/desk/people/', which would be /desk/desk/people/
+        "'/desk/people/', less the sub-path the site is served under, if it has one"
+    )
