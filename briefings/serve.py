@@ -264,7 +264,7 @@ class PreviewState:
     generation: int = 0  # bumps after every successful build is swapped in
     attempt: int = 0  # bumps after every build, good or bad
     errors: list[str] = field(default_factory=list)
-    building: bool = False  # a build is under way
+    building: threading.Event = field(default_factory=threading.Event)  # a build is under way
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def as_json(self) -> str:
@@ -274,7 +274,7 @@ class PreviewState:
                     "generation": self.generation,
                     "attempt": self.attempt,
                     "errors": self.errors,
-                    "building": self.building,
+                    "building": self.building.is_set(),
                 }
             )
 
@@ -297,7 +297,6 @@ class Preview:
         self.thread = threading.Thread(target=self._watch, name="briefings-watch", daemon=True)
         self.builder = threading.Thread(target=self._build_when_wanted, name="briefings-build", daemon=True)
         self.wanted = threading.Event()  # files changed since the last build started
-        self.building = threading.Event()  # a build is under way
         self.changes = 0  # numbers the bursts of saves seen so far
         # Pages shown ahead of the build that will write them: output file → (burst, source, bytes).
         self.ahead: dict[str, tuple[int, str, bytes]] = {}
@@ -360,9 +359,7 @@ class Preview:
         started = time.perf_counter()
         result: BuildReport | None = None
         problems: tuple[ContentError, ...] = ()
-        self.building.set()
-        with self.state.lock:
-            self.state.building = True
+        self.state.building.set()
         try:
             result = build(self.options)
             problems = result.warnings
@@ -379,9 +376,7 @@ class Preview:
                 ContentError(self.options.content, None, f"the build crashed: {type(exc).__name__}: {exc}"),
             )
         finally:
-            self.building.clear()
-            with self.state.lock:
-                self.state.building = False
+            self.state.building.clear()
         seconds = time.perf_counter() - started
         if quiet and (result is None or result.files_rewritten == 0):
             return  # nothing came due (or it fails as before): no reload, no repeated errors
@@ -444,7 +439,7 @@ class Preview:
     def close(self) -> None:
         """Stop watching; wait for a build in progress so no temp folder is left behind."""
         self.stop.set()
-        if self.building.is_set():
+        if self.state.building.is_set():
             # On a large site that is seconds: say why nothing seems to happen.
             print("Stopping once the build under way is done…", file=sys.stderr, flush=True)
         if self.poller is not None:

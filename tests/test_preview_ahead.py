@@ -99,7 +99,7 @@ def test_stopping_during_a_build_says_it_waits_for_it(example_copy, capsys):
     preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
     preview.close()
     assert "Stopping" not in capsys.readouterr().err  # idle: it just stops
-    preview.building.set()  # as during a build on a large site, which close() waits for
+    preview.state.building.set()  # as during a build on a large site, which close() waits for
     preview.close()
     assert "Stopping once the build under way is done" in capsys.readouterr().err
 
