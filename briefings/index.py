@@ -122,6 +122,9 @@ class Site:
     left_out_drafts: int
     left_out_future: int
     warnings: tuple[ContentError, ...]
+    # The drafts and scheduled briefings this build leaves out: checked against the site
+    # now (plan.clashes_to_come), not on the day they come out.
+    unpublished: tuple[Briefing, ...] = ()
 
 
 def build_site(
@@ -201,6 +204,7 @@ def build_site(
         left_out_drafts=len(drafts),
         left_out_future=len(future),
         warnings=tuple(warnings),
+        unpublished=tuple(b for b in corpus.briefings if b.path in left_out),
     )
 
 

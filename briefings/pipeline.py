@@ -42,6 +42,7 @@ from .plan import (
     PlannedPage,
     asset_paths,
     briefing_page,
+    clashes_to_come,
     plan_pages,
 )
 from .render import BUNDLED_TEMPLATES, render_page, start_build
@@ -163,7 +164,10 @@ def prepare(
     try:
         outputs = plan_pages(site, urls, setup.assets, noindex=options.noindex)
     except ContentErrors as exc:
-        raise ContentErrors([*errors, *exc.errors], site.warnings) from None
+        raise ContentErrors([*errors, *exc.errors], (*site.warnings, *exc.warnings)) from None
+    coming = clashes_to_come(site, urls, outputs)
+    if coming:
+        site = replace(site, warnings=(*site.warnings, *coming))
     promoted = [as_error(w) for w in site.warnings] if options.strict else []
     if errors or promoted:
         raise ContentErrors([*errors, *promoted], () if options.strict else site.warnings)

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import exports, jsonld
 from .config import SiteConfig
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, warning
 from .index import Article, Site, TermIndex
 from .model import Profile
 from .output import disk_name
@@ -177,8 +177,56 @@ def plan_pages(
         )
         for old in content.redirect_from
     ]
-    _check_unique(outputs)
+    try:
+        _check_unique(outputs)
+    except (
+        ContentErrors
+    ) as exc:  # said with the clashes drafts would bring, as a build without errors says them
+        raise ContentErrors(exc.errors, tuple(clashes_to_come(site, urls, outputs))) from None
     return tuple(outputs)
+
+
+def clashes_to_come(site: Site, urls: Urls, outputs: Sequence[Output]) -> list[ContentError]:
+    """Warnings for drafts and scheduled briefings whose slug, page or old addresses would
+    clash with the site as it is: said now, not by a build that fails the day one comes out."""
+    if not site.unpublished:
+        return []
+    taken = {disk_name(str(output.file)): output for output in outputs}
+    slugs = {a.briefing.slug: a.briefing for a in site.articles}
+    found = []
+    for b in site.unpublished:
+        when = (
+            "once it is no longer a draft" if b.draft else f"when it comes out on {b.date.date().isoformat()}"
+        )
+        if b.slug in slugs:
+            found.append(
+                warning(
+                    b.path,
+                    b.lines.get("slug", 1),
+                    f"slug {b.slug!r} is already used by {slugs[b.slug].path}; {when}, the build will fail: "
+                    "give one of them 'slug: …'",
+                )
+            )
+            continue  # its page would clash too: one mistake, one message
+        addresses = [
+            (urls.path_of(b), b.lines.get("slug", 1), "its page"),
+            *(
+                (old, b.lines.get(f"redirect_from {old}", 1), f"redirect_from: {old}")
+                for old in b.redirect_from
+            ),
+        ]
+        for path, line, what in addresses:
+            other = taken.get(disk_name(str(output_file(path))))
+            if other is not None:
+                found.append(
+                    warning(
+                        b.path,
+                        line,
+                        f"{what} would be published at /{other.file}, where {_describe(other)} already is; "
+                        f"{when}, the build will fail",
+                    )
+                )
+    return found
 
 
 def _feed_updated(articles: Sequence[Article], site: Site) -> datetime:
