@@ -1,4 +1,4 @@
-"""Rebuild after edits to briefing bodies alone: render again only the pages that print them.
+"""Rebuild after edits that move no briefing: render again only the pages that show them.
 
 An edit that leaves everything of a briefing but its body as it was (title, dates, summary,
 names, events, sources, even the lines they sit on) moves nothing on the site: every list,
@@ -8,30 +8,41 @@ recorded which pages those are (render.TrackingEnvironment) and kept their plans
 (snapshot.py); they are rendered again from those, with the new briefing, and replaced in
 place. Nothing else is read, indexed, planned or written.
 
+An edit to what a briefing only shows (its title, summary, location, authors, sources) moves
+nothing either: indexing and planning read none of it (`_shown_only` says what they do
+read). Every page that shows the briefing can change, though: the timeline, the archive,
+its topics' and actors' pages, the exports. The last build kept its whole plan
+(snapshot.freeze_plan); the pages and exports that hold the briefing are found in it, and
+rendered again from it.
+
 Anything else goes the full way (incremental.py), which writes the same bytes: a file
-added, deleted or renamed; a changed profile, page, static file, template or setting; an
-edit beyond the body; a file with a mistake; a briefing in the JSON feed; a touched output.
+added, deleted or renamed; a changed profile, page, static file, template or setting; a
+briefing's date, slug, names, events or old addresses changed; a line added or removed; a
+file with a mistake; a briefing in the JSON feed; a touched output.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from jinja2 import Environment
 
 from .cache import digest, seal
 from .config import SiteConfig
-from .errors import has_errors
-from .incremental import Builder, Manifest, entry_for, load_key, load_settings
+from .errors import ContentErrors, has_errors
+from .incremental import COSTLY_BYTES, Builder, Manifest, entry_for, load_key, load_settings
 from .inputs import InputState, Remembered, forget, output_as_left, remember
 from .load import FileResult, read_content_file
 from .model import Briefing
 from .output import finish_replacements, replace_files
-from .plan import Asset
+from .parallel import map_unordered
+from .plan import Asset, PlannedPage
 from .render import render_tracked, start_build
-from .snapshot import thaw_page
+from .snapshot import Mentions, Rendered, Resolve, thaw_page, thaw_plan
 from .urls import Urls
 
 # More edited files than this at once: the full build is as quick, and simpler to trust.
@@ -43,10 +54,12 @@ _SECTION = b"/briefings/"
 class BodyEdits:
     remembered: Remembered  # the new record of the build, as a full build would leave it
     rewritten: int  # files given new bytes
+    # "bodies": only bodies were edited; "front matter": what briefings show was too.
+    route: str = "bodies"
 
 
-class _NotBodyOnly(Exception):
-    """This change needs the full build."""
+class _Missing(Exception):
+    """A content item a stored plan names is not in the cache: the full way."""
 
 
 def finish_interrupted(builder: Builder, output: Path) -> None:
@@ -106,6 +119,7 @@ def rebuild(
     load_keys = dict(last.load_keys)
     fresh: dict[str, Briefing] = {}
     results: dict[bytes, FileResult] = {}
+    shown = False  # an edit beyond a body: every page showing the briefing is rendered
     for name in edited:
         path = content.joinpath(*os.fsdecode(name).split("/")[1:])
         old_key = load_keys.get(str(path))
@@ -123,8 +137,10 @@ def rebuild(
             return None  # a profile or a page shows on many pages; many edits, on most
         result = read_content_file(path, section, setup.config, raw)
         old = builder.cached(old_key)
-        if old is None or not _same_but_body(old, result):
+        edit = _edit(old, result) if old is not None else None
+        if edit is None:
             return None
+        shown = shown or edit == "front matter"
         fresh[str(path)] = result[1]  # type: ignore[assignment]
         load_keys[str(path)] = key
         results[key] = result
@@ -136,23 +152,23 @@ def rebuild(
     manifest = builder.read_manifest(output)
     if not last.manifest or manifest.token != last.manifest:
         return None  # not the manifest of the remembered build: what prints what is unknown
-    names = sorted(name for name, entry in manifest.entries.items() if entry.bodies & fresh.keys())
-    # A file printing the body without a stored plan (the JSON feed) needs the full way.
-    snapshots = builder.read_snapshots(output, manifest, names)
-    if snapshots is None:
-        return None
-    resolve = _resolver(builder, load_keys, fresh)
-    try:
-        pages = [thaw_page(snapshots[name], resolve) for name in names]
-    except Exception:  # a damaged snapshot, or content it names no longer cached
+    resolve = _resolver(builder, load_keys, fresh, many=shown)
+    pages = (
+        _showing(builder, output, manifest, fresh.keys(), resolve)
+        if shown
+        else _printing(builder, output, manifest, fresh.keys(), resolve)
+    )
+    if pages is None:
         return None
 
     env = builder.environment(setup.templates, setup.config, setup.urls, setup.noindex)
     start_build(env)
-    rendered = {page.file: render_tracked(env, page) for page in pages}
+    rendered = _render(builder, env, pages, manifest)
+    if rendered is None:
+        return None  # a template fails on the new text: the full way reports it
     changed = {
         file: data
-        for file, (data, _, _) in rendered.items()
+        for file, (data, _) in rendered.items()
         if manifest.entries[str(file)].content != digest(data)
     }
     journal = builder.journal_file(output)
@@ -162,14 +178,14 @@ def rebuild(
     # The stored plans stay as they are: they name briefings by path, not by what they say.
     entries = dict(manifest.entries)
     for page in pages:
-        data, bodies, _ = rendered[page.file]
+        data, bodies = rendered[page.file]
         # Never equal to a page key: the next full build renders these pages again once,
         # whatever it finds, and keeps them when the bytes agree.
         entry = entry_for(output / page.file, b"", digest(data), bodies)
         if entry is None:
             return None  # the file vanished under us: the full build writes it
         entries[str(page.file)] = entry
-    token = builder.write_manifest(output, Manifest(entries, manifest.snapshots))
+    token = builder.write_manifest(output, replace(manifest, entries=entries))
     for key, result in results.items():
         builder.unsaved.put(key, seal(result, key))
     builder.save_loaded(whole_site=False)
@@ -188,20 +204,108 @@ def rebuild(
         manifest=token,
     )
     remember(builder.cache_dir, output, remembered)
-    return BodyEdits(remembered, len(changed))
+    return BodyEdits(remembered, len(changed), "front matter" if shown else "bodies")
 
 
-def _same_but_body(old: FileResult, new: FileResult) -> bool:
-    """Everything a page other than the briefing's own (and its feeds) could show is as it was."""
+def _edit(old: FileResult, new: FileResult) -> str | None:
+    """ "bodies": only the body changed, which only the briefing's page and its feeds print.
+    "front matter": what the briefing shows changed too, but nothing that places it on the
+    site. None: the full way."""
     before, after = old[1], new[1]
     if not isinstance(before, Briefing) or not isinstance(after, Briefing):
-        return False
-    if old[2] != new[2] or has_errors(new[2]):
-        return False
-    return replace(before, body_html="") == replace(after, body_html="") and before.lines == after.lines
+        return None
+    # The same messages at the same lines: every warning of the last build still stands.
+    if old[2] != new[2] or has_errors(new[2]) or before.lines != after.lines:
+        return None
+    if replace(before, body_html="") == replace(after, body_html=""):
+        return "bodies"
+    # A redirect's page is planned with the title in it; a briefing with no sources is warned about.
+    if after.redirect_from or bool(before.sources) != bool(after.sources):
+        return None
+    return "front matter" if _shown_only(before) == _shown_only(after) else None
 
 
-def _resolver(builder: Builder, load_keys: Mapping[str, bytes], fresh: Mapping[str, Briefing]):  # type: ignore[no-untyped-def]
+def _shown_only(briefing: Briefing) -> Briefing:
+    """The briefing without what only pages show of it: what indexing and planning read.
+
+    Neither the order of any list nor a relation, an anchor, an address or a warning
+    depends on these fields (index.py and plan.py read none of them)."""
+    return replace(
+        briefing,
+        title="",
+        summary="",
+        summary_written=False,
+        location=None,
+        authors=(),
+        sources=(),
+        body_html="",
+    )
+
+
+def _printing(
+    builder: Builder, output: Path, manifest: Manifest, edited: Collection[str], resolve: Resolve
+) -> list[Rendered] | None:
+    """The pages that print the edited bodies, from their own stored plans."""
+    names = sorted(name for name, entry in manifest.entries.items() if entry.bodies & edited)
+    # A file printing the body without a stored plan (the JSON feed) needs the full way.
+    snapshots = builder.read_snapshots(output, manifest, names)
+    if snapshots is None:
+        return None
+    try:
+        return [thaw_page(snapshots[name], resolve) for name in names]
+    except Exception:  # a damaged snapshot, or content it names no longer cached
+        return None
+
+
+def _showing(
+    builder: Builder, output: Path, manifest: Manifest, edited: Collection[str], resolve: Resolve
+) -> list[Rendered] | None:
+    """The pages and exports that hold the edited briefings, from the last build's whole plan."""
+    data = builder.read_plan(output, manifest)
+    if data is None:
+        return None
+    try:
+        plan = thaw_plan(data, resolve)
+    except Exception:  # damaged, or content it names no longer cached
+        return None
+    planned = {str(item.file) for item in plan}
+    if any(entry.bodies & edited for name, entry in manifest.entries.items() if name not in planned):
+        return None  # a file made while planning (the JSON feed) holds one: the full way
+    holds = Mentions(edited)
+    return [item for item in plan if holds(item)]
+
+
+def _render(
+    builder: Builder, env: Environment, pages: list[Rendered], manifest: Manifest
+) -> dict[PurePosixPath, tuple[bytes, frozenset[str]]] | None:
+    """Each page's bytes and the briefings whose bodies it printed; None if a template fails.
+    The timeline, the archive and the exports (large last time) are rendered on every core,
+    the largest first."""
+    sizes = {str(page.file): getattr(manifest.entries.get(str(page.file)), "size", 0) for page in pages}
+    costly = sum(sizes.values()) >= COSTLY_BYTES
+    if costly:
+        pages = sorted(pages, key=lambda page: -sizes[str(page.file)])
+
+    def render(page: Rendered) -> tuple[bytes, frozenset[str]] | None:
+        if not isinstance(page, PlannedPage):
+            return page.make(), frozenset()
+        try:
+            data, bodies, _ = render_tracked(env, page)
+        except ContentErrors:
+            return None
+        return data, bodies
+
+    made = dict(map_unordered(render, pages, builder.workers, chunk=1, costly=costly))
+    if any(result is None for result in made.values()):
+        return None
+    return {pages[n].file: result for n, result in made.items()}  # type: ignore[misc]
+
+
+def _resolver(  # type: ignore[no-untyped-def]
+    builder: Builder, load_keys: Mapping[str, bytes], fresh: Mapping[str, Briefing], many: bool
+):
+    """Content items by path: the edited briefings as they are now, the rest from the cache.
+    `many`: most of the site will be asked for (the whole plan)."""
     found: dict[tuple[str, str], object] = {}
 
     def resolve(kind: str, path: str) -> object:
@@ -210,10 +314,10 @@ def _resolver(builder: Builder, load_keys: Mapping[str, bytes], fresh: Mapping[s
             item = fresh.get(path) if kind == "briefing" else None
             if item is None:
                 key = load_keys.get(path)
-                result = builder.cached(key) if key else None
+                result = builder.cached(key, many) if key else None
                 item = result[1] if result else None
                 if item is None:
-                    raise _NotBodyOnly  # a cache entry is gone: the full way
+                    raise _Missing  # a cache entry is gone: the full way
             found[(kind, path)] = item
         return item
 

@@ -400,7 +400,7 @@ def _unseal(data: bytes, key: bytes) -> Any | None:
         return None
 
 
-def _write_atomically(path: Path, data: bytes, must: bool = False) -> None:
+def write_atomically(path: Path, data: bytes, must: bool = False) -> None:
     """Write beside the target, then rename: a reader sees the old entry or the new one, whole.
 
     Failing to write only costs time, unless it `must` be written: then it raises."""
@@ -426,7 +426,7 @@ def read_sealed(path: Path, key: bytes) -> Any | None:
 
 
 def write_sealed(path: Path, key: bytes, value: Any, must: bool = False) -> None:
-    _write_atomically(path, _seal(value, key), must)
+    write_atomically(path, _seal(value, key), must)
 
 
 # -- fingerprints of rendered values ----------------------------------------------------

@@ -35,6 +35,7 @@ from .cache import (
     read_at,
     read_sealed,
     seal,
+    write_atomically,
     write_sealed,
 )
 from .config import SiteConfig
@@ -45,7 +46,7 @@ from .output import InPlace, Kept, Staging, Written
 from .parallel import map_ordered, map_unordered
 from .plan import ComputedFile, CopiedFile, GeneratedFile, Output, PlannedPage
 from .render import make_environment, render_tracked, start_build
-from .snapshot import freeze_page
+from .snapshot import freeze_page, freeze_plan
 from .urls import Urls
 
 
@@ -253,6 +254,21 @@ class Builder:
         path = self.manifest_file(output)
         return path.with_name(path.name + ".pages") if path else None
 
+    def plan_file(self, output: Path) -> Path | None:
+        path = self.manifest_file(output)
+        return path.with_name(path.name + ".plan") if path else None
+
+    def read_plan(self, output: Path, manifest: Manifest) -> bytes | None:
+        """The whole plan the build of `manifest` stored (snapshot.freeze_plan), if it is intact."""
+        path = self.plan_file(output)
+        if path is None or not manifest.plan:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return data if digest(data) == manifest.plan else None
+
     def read_snapshots(
         self, output: Path, manifest: Manifest, names: Iterable[str]
     ) -> dict[str, bytes] | None:
@@ -365,6 +381,18 @@ class Builder:
         sink = _SnapshotSink(self.snapshot_file(output), old) if manifest_file is not None else None
         places: list[tuple[int, int, bytes] | None] = [None] * len(outputs)
         rewritten = 0
+        # The whole plan, for a rebuild after edits that move no briefing (body_edits.py).
+        whole_plan: list[bytes] = []
+
+        def keep_plan() -> None:
+            if manifest_file is None or whole_plan:
+                return
+            try:
+                whole_plan.append(
+                    freeze_plan([o for o in outputs if isinstance(o, (PlannedPage, ComputedFile))])
+                )
+            except Exception:  # a value that cannot be stored: such rebuilds go the full way
+                whole_plan.append(b"")
 
         def record(n: int) -> None:
             if sink is not None and snapshots[n] is not None:
@@ -412,6 +440,8 @@ class Builder:
                     map_unordered(renderer, range(len(to_render)), self.workers, costly=costly)
                 ) as results:
                     for done, (position, result) in enumerate(results, 1):
+                        if done == 1:
+                            keep_plan()  # while the workers render
                         self.progress("Rendering", done, len(to_render))
                         n = render_at[position]
                         if isinstance(result, tuple):
@@ -430,6 +460,7 @@ class Builder:
                             record(n)
                 if failed:
                     raise ContentErrors(list(failed[min(failed)]))
+                keep_plan()
                 staging.commit()
                 count = staging.count
         except BaseException:
@@ -440,7 +471,7 @@ class Builder:
         token = b""
         if manifest_file is not None and sink is not None:
             token = self._remember(
-                manifest_file, output, outputs, keys, contents, bodies, verified, places, sink
+                manifest_file, output, outputs, keys, contents, bodies, verified, places, sink, whole_plan[0]
             )
         replaced = staging.replaced() if isinstance(staging, InPlace) else None
         kept = {
@@ -486,11 +517,12 @@ class Builder:
         finally:
             unsaved.close()
 
-    def cached(self, key: bytes) -> FileResult | None:
-        """A load result by its key, from memory or the pack."""
+    def cached(self, key: bytes, many: bool = False) -> FileResult | None:
+        """A load result by its key, from memory or the pack; `many`: most of the pack will be
+        wanted (see Pack.get)."""
         found = self.loaded.get(key)
         if found is None and self.pack is not None:
-            found = self.pack.get(key)
+            found = self.pack.get(key, many=many)
         return found
 
     def _remember(
@@ -504,6 +536,7 @@ class Builder:
         verified: list[_Entry | None],
         places: list[tuple[int, int, bytes] | None],
         sink: _SnapshotSink,
+        whole_plan: bytes,
     ) -> bytes:
         manifest = Manifest({}, {})
         rows = zip(outputs, keys, contents, bodies, verified, places, strict=True)
@@ -518,6 +551,13 @@ class Builder:
                 manifest.snapshots[str(item.file)] = place
         write_sealed(manifest_file, _manifest_key(), Manifest({}, {}))  # never an index to other bytes
         sink.keep()
+        plan_file = self.plan_file(output)
+        if whole_plan and plan_file is not None:
+            try:
+                write_atomically(plan_file, whole_plan, must=True)
+                manifest = replace(manifest, plan=digest(whole_plan))
+            except OSError:
+                pass  # rebuilds after such edits go the full way
         return self.write_manifest(output, manifest)
 
 
@@ -532,6 +572,8 @@ class Manifest:
     # Made anew with every manifest and remembered with the build (inputs.Remembered): a
     # manifest that is missing, damaged or left from another build cannot pass for this one.
     token: bytes = b""
+    # The digest of the build's whole plan, stored beside it (Builder.read_plan); b"": none.
+    plan: bytes = b""
 
 
 def entry_for(path: Path, key: bytes, content: bytes, bodies: frozenset[str]) -> _Entry | None:

@@ -89,7 +89,8 @@ class BuildReport:
     # The indexed site; a build that found nothing changed indexes it only when asked.
     site_source: Callable[[], Site] = field(default=lambda: _no_site(), repr=False, compare=False)
     # How the output was brought up to date: "unchanged" (nothing was), "bodies" (pages
-    # printing edited bodies re-rendered from their plans), "in place" (changed files
+    # printing edited bodies re-rendered from their plans), "front matter" (pages showing
+    # briefings edited beyond their bodies, from the last build's plan), "in place" (changed files
     # replaced within the output) or "swapped" (a whole new output swapped in).
     route: str = "swapped"
     # Pages the last build published into this output that this one does not (WriteReport).
@@ -242,6 +243,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
             if edits is not None:
                 last, rewritten = edits.remembered, edits.rewritten
         if last is not None:
+            route = edits.route if edits is not None else "unchanged"
             return BuildReport(
                 last.files,
                 last.pages,
@@ -250,7 +252,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 last.warnings,
                 rewritten,
                 _once(lambda: _keep_last(builder, options, *prepare(options, builder.read_files)[:4])),
-                "bodies" if edits is not None else "unchanged",
+                route,
             )
     read_files = builder.read_files
     if inputs is not None and builder.cache_dir is not None:

@@ -1,20 +1,26 @@
-"""A planned page kept for later: its context, with content read from files stored by name.
+"""Planned pages kept for later: their contexts, with content read from files stored by name.
 
-A page that prints briefing bodies can be rendered again after such a body changes without
-indexing or planning the site again (see body_edits.py), from this snapshot of its plan.
-Briefings, profiles and pages are not stored in it, only the type and path of each; they
-are filled in from the load cache when the snapshot is read, so a snapshot is small and
-always shows the content as it is now.
+A page can be rendered again after a briefing it shows is edited without indexing or
+planning the site again (see body_edits.py), from a snapshot of its plan: each page that
+prints briefing bodies has one of its own, and the whole plan of a build is kept in one
+more (`freeze_plan`), where what pages share is stored once. Briefings, profiles and
+pages are not stored in them, only the type and path of each; they are filled in from the
+load cache when a snapshot is read, so a snapshot is small and always shows the content
+as it is now.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from pathlib import PurePath
 
 from .cache import dumps
-from .model import Briefing, Page, Profile
-from .plan import PlannedPage
+from .model import Briefing, Page, PartialDate, Profile, ReportedEvent, Source
+from .plan import ComputedFile, PlannedPage
 
 _CONTENT = {Briefing: "briefing", Profile: "profile", Page: "page"}
 
@@ -44,12 +50,102 @@ def freeze_page(page: PlannedPage) -> bytes:
 
 def thaw_page(data: bytes, resolve: Resolve) -> PlannedPage:
     """The page as planned, with each content item from `resolve`; raises on a damaged snapshot."""
-    global _resolve
-    _resolve = resolve
-    try:
-        page = pickle.loads(data)
-    finally:
-        _resolve = None
+    page = _thaw(data, resolve)
     if not isinstance(page, PlannedPage):
         raise pickle.UnpicklingError("not a planned page")
     return page
+
+
+Rendered = PlannedPage | ComputedFile  # what a build renders, as opposed to copies and fixed bytes
+
+
+def freeze_plan(outputs: Sequence[Rendered]) -> bytes:
+    """Every page and computed file of a build, in one snapshot: the timeline, the archive,
+    the topic and actor pages and the exports share their entries, stored once here."""
+    return dumps(tuple(outputs), _DISPATCH)
+
+
+def thaw_plan(data: bytes, resolve: Resolve) -> tuple[Rendered, ...]:
+    """The plan `freeze_plan` stored, with each content item from `resolve`; raises on a damaged one."""
+    plan = _thaw(data, resolve)
+    if not isinstance(plan, tuple) or not all(isinstance(item, (PlannedPage, ComputedFile)) for item in plan):
+        raise pickle.UnpicklingError("not a plan")
+    return plan
+
+
+def _thaw(data: bytes, resolve: Resolve) -> object:
+    global _resolve
+    _resolve = resolve
+    try:
+        return pickle.loads(data)
+    finally:
+        _resolve = None
+
+
+_PLAIN = (str, bytes, int, float, bool, type(None), date, datetime, time, timedelta, PurePath)
+# Values of the model that hold no content item: passed over without a look.
+_MODEL_LEAVES = (PartialDate, Source, ReportedEvent)
+
+
+class Mentions:
+    """Tells whether a page's plan holds any of some content files, however deeply.
+
+    What pages share (an entry of the timeline, a topic's list) is looked into once. A
+    value it does not know how to look into counts as holding them: the page is rendered."""
+
+    def __init__(self, paths: Collection[str]):
+        self.paths = paths
+        self.memo: dict[int, bool] = {}
+        self.fields: dict[type, tuple[str, ...]] = {}
+        self.leaves: set[type] = {*_PLAIN, *_MODEL_LEAVES}
+
+    def __call__(self, item: Rendered) -> bool:
+        return self._holds(item.context if isinstance(item, PlannedPage) else item.make)
+
+    def _holds(self, value: object) -> bool:
+        kind = type(value)
+        if kind in self.leaves or isinstance(value, _PLAIN):
+            self.leaves.add(kind)  # a kind of text, number, date or path
+            return False
+        memo = self.memo
+        found = memo.get(id(value))
+        if found is not None:
+            return found
+        if kind in _CONTENT:
+            found = memo[id(value)] = str(value.path) in self.paths  # type: ignore[attr-defined]
+            return found
+        memo[id(value)] = False  # a value that holds itself: looked into once
+        parts: Iterable[object]
+        if kind is tuple or kind is list or kind is frozenset or kind is set:
+            parts = value  # type: ignore[assignment]
+        elif isinstance(value, dict):
+            parts = (*value.keys(), *value.values())
+        elif isinstance(value, partial):
+            parts = (value.func, *value.args, *value.keywords.values())
+        elif kind in self.fields or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+            names = self.fields.get(kind)
+            if names is None:
+                names = self.fields[kind] = tuple(f.name for f in dataclasses.fields(value))  # type: ignore[arg-type]
+            parts = [getattr(value, name) for name in names]
+        elif callable(value) and getattr(value, "__self__", None) is None and hasattr(value, "__qualname__"):
+            parts = ()  # a function or a class: code, not content
+        elif hasattr(value, "__dict__") and kind.__module__.startswith("briefings."):
+            parts = vars(value).values()
+        else:
+            memo[id(value)] = True
+            return True
+        leaves = self.leaves
+        found = False
+        for part in parts:
+            # Inline, as most parts are text or values already looked into: a call each would
+            # cost more than the look.
+            if type(part) in leaves:
+                continue
+            held = memo.get(id(part))
+            if held is None:
+                held = self._holds(part)
+            if held:
+                found = True
+                break
+        memo[id(value)] = found
+        return found

@@ -1,4 +1,5 @@
-"""An edit to a briefing's body alone rewrites only the pages that print it, in place, and
+"""An edit that moves no briefing (its body, or what it only shows: its title, summary,
+sources) rewrites only the pages that show it, in place, from the last build's plans, and
 the site is byte for byte what a clean build writes; anything more goes the full way."""
 
 from __future__ import annotations
@@ -94,14 +95,14 @@ def test_edits_in_a_row_each_give_the_clean_build(archive, tmp_path):
 @pytest.mark.parametrize(
     "edit",
     [
-        pytest.param(lambda t: t.replace("The opening paragraph", "A new opening"), id="summary"),
-        pytest.param(lambda t: t.replace("title: Desk note 0", "title: Desk note zero"), id="title"),
         pytest.param(lambda t: t.replace("Rodríguez, Doug Burgum]", "Rodríguez, Marco Rubio]"), id="actors"),
-        pytest.param(lambda t: t.replace("sources:", "location: Caracas\nsources:"), id="new-field"),
+        pytest.param(lambda t: t.replace("date: 2026-01-01", "date: 2026-01-02"), id="date"),
+        pytest.param(lambda t: t.replace("Talks resume", "Talks stall"), id="event"),
+        pytest.param(lambda t: t.replace("sources:", "location: Caracas\nsources:"), id="new-line"),
         pytest.param(lambda t: t.replace("date: 2026-01-01", "date: 2026-02-30"), id="mistake"),
     ],
 )
-def test_edits_beyond_the_body_go_the_full_way(archive, tmp_path, edit, request):
+def test_edits_that_move_a_briefing_go_the_full_way(archive, tmp_path, edit, request):
     archive.build()
     before = files_under(archive.output)
     path = oldest(archive)
@@ -205,3 +206,132 @@ def test_plans_kept_from_a_temp_folder_on_another_disk(archive, tmp_path, monkey
     assert archive.build().route == "bodies"  # the plans were kept, whole
     assert files_under(archive.output) == clean_build(archive, tmp_path)
     assert not [p for p in (archive.root / ".cache").rglob(".tmp-*")]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda t: t.replace("title: Desk note 0", "title: Desk note zero & <co>"), id="title"),
+        pytest.param(lambda t: t.replace("The opening paragraph", "A new opening"), id="summary"),
+        pytest.param(lambda t: t.replace("outlet: Wire", "outlet: Wire service"), id="sources"),
+    ],
+)
+def test_an_edit_to_what_a_briefing_shows_rewrites_the_pages_showing_it(archive, tmp_path, edit):
+    archive.build()
+    folder, before = archive.output.stat().st_ino, identities(archive.output)
+    old = files_under(archive.output)
+    path = oldest(archive)
+    text = path.read_text(encoding="utf-8")
+    assert edit(text) != text
+    path.write_text(edit(text), encoding="utf-8")
+    report = archive.build()
+    assert report.route == "front matter"  # neither indexed nor planned again
+    built = files_under(archive.output)
+    assert built == clean_build(archive, tmp_path)
+    assert archive.output.stat().st_ino == folder  # replaced in place
+    after = identities(archive.output)
+    rewritten = {name for name in after if after[name] != before[name]}
+    assert rewritten == {name for name in built if built[name] != old[name]}
+    assert report.files_rewritten == len(rewritten)
+    assert "briefings/note-0/index.html" in rewritten
+    assert archive.build().files_rewritten == 0
+
+
+def test_a_new_title_reaches_every_page_and_export_that_shows_it(archive, tmp_path):
+    archive.build()
+    path = oldest(archive)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Desk note 0", "Talks in Caracas"), encoding="utf-8"
+    )
+    report = archive.build()
+    assert report.route == "front matter"
+    built = files_under(archive.output)
+    shown = {
+        "briefings/note-0/index.html",
+        "chronology/index.html",
+        "chronology.json",
+        "chronology.ics",
+        "archive/index.html",
+        "topics/diplomacy/index.html",
+        "topics/us-venezuela/index.html",
+        "actors/delcy-rodriguez/index.html",
+        "actors/doug-burgum/index.html",
+    }
+    for name in shown:
+        assert "Talks in Caracas" in built[name].decode(), name
+    assert "Talks in Caracas" not in built["about/index.html"].decode()
+    assert built == clean_build(archive, tmp_path)
+
+
+def test_edits_in_a_row_of_every_kind_each_give_the_clean_build(archive, tmp_path):
+    archive.build()
+    path, other = oldest(archive), archive.content / "briefings/2026-01-02-note-1.md"
+    steps = [
+        (path, lambda t: t.replace("Desk note 0", "Desk note 0, revised"), "front matter"),
+        (path, lambda t: t + "\nA correction.\n", "bodies"),
+        (other, lambda t: t.replace("Desk note 1", "Desk note 1, revised"), "front matter"),
+        (path, lambda t: t.replace("outlet: Wire", "outlet: Agency"), "front matter"),
+        (other, lambda t: t.replace("Burgum, Marco Rubio]", "Burgum, Nicolás Maduro]"), "in place"),
+        (path, lambda t: t.replace("revised", "revised twice"), "front matter"),
+    ]
+    for file, edit, route in steps:
+        text = file.read_text(encoding="utf-8")
+        assert edit(text) != text
+        file.write_text(edit(text), encoding="utf-8")
+        assert archive.build().route == route
+        assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # a redirect's page is planned with the briefing's title in it
+        pytest.param(lambda t: t.replace("title: Desk note 0", "title: Desk note zero"), id="with-redirect"),
+        # no sources at all is warned about: the warnings change
+        pytest.param(
+            lambda t: t.replace("sources:\n  - {outlet: Wire, url: https://example.org/0}", "sources: []"),
+            id="no-sources",
+        ),
+    ],
+)
+def test_front_matter_edits_that_change_more_go_the_full_way(archive, tmp_path, edit, request):
+    path = oldest(archive)
+    text = path.read_text(encoding="utf-8")
+    if request.node.callspec.id == "with-redirect":
+        text = text.replace("sources:", "redirect_from: [/old-note/]\nsources:")
+        path.write_text(text, encoding="utf-8")
+    archive.build()
+    assert edit(text) != text
+    path.write_text(edit(text), encoding="utf-8")
+    report = archive.build()
+    assert report.route == "in place"
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+def test_a_new_title_in_the_json_feed_goes_the_full_way(archive, tmp_path):
+    archive.build()
+    newest = archive.content / f"briefings/2026-01-{ARCHIVE:02d}-note-{ARCHIVE - 1}.md"
+    newest.write_text(
+        newest.read_text(encoding="utf-8").replace("Desk note", "Late desk note"), encoding="utf-8"
+    )
+    assert archive.build().route == "in place"
+    built = files_under(archive.output)
+    assert "Late desk note" in built["feed.json"].decode()
+    assert built == clean_build(archive, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["reversed", "missing"])
+def test_a_damaged_stored_plan_goes_the_full_way(archive, tmp_path, damage):
+    archive.build()
+    stored = list((archive.root / ".cache/outputs").glob("*.plan"))
+    assert len(stored) == 1
+    if damage == "missing":
+        stored[0].unlink()
+    else:
+        stored[0].write_bytes(stored[0].read_bytes()[::-1])
+    path = oldest(archive)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Desk note 0", "Desk note zero"), encoding="utf-8"
+    )
+    assert archive.build().route == "in place"
+    assert files_under(archive.output) == clean_build(archive, tmp_path)
