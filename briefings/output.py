@@ -279,7 +279,7 @@ def disk_name(text: str) -> str:
     return text.lower() if text.isascii() else unicodedata.normalize("NFC", text).casefold()
 
 
-def _folders_of(text: str) -> Iterator[str]:
+def folders_of(text: str) -> Iterator[str]:
     """`a/b/c.html` → `a/b`, `a`."""
     end = text.rfind("/")
     while end > 0:
@@ -329,7 +329,7 @@ class InPlace:
         old_files = {disk_name(str(p)): str(p) for p in existing}
         old_folders: dict[str, str] = {}
         for text in old_files.values():
-            for folder in _folders_of(text):
+            for folder in folders_of(text):
                 if old_folders.setdefault(disk_name(folder), folder) is not folder:
                     break  # its parents are in already
         for path in new:
@@ -337,7 +337,7 @@ class InPlace:
             same = old_files.get(disk_name(text))
             if disk_name(text) in old_folders or (same is not None and same != text):
                 return False
-            for folder in _folders_of(text):
+            for folder in folders_of(text):
                 if disk_name(folder) in old_files:
                     return False
                 same = old_folders.get(disk_name(folder))

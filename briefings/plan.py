@@ -16,7 +16,7 @@ from .config import SiteConfig
 from .errors import ContentError, ContentErrors, warning
 from .index import Article, Site, TermIndex
 from .model import Profile
-from .output import disk_name
+from .output import disk_name, folders_of
 from .urls import FeedOf, Urls, output_file
 
 HOME_LATEST = 12
@@ -290,7 +290,8 @@ def _sitemap(site: Site, urls: Urls) -> tuple[tuple[str, str | None], ...]:
 
 
 def _check_unique(outputs: list[Output]) -> None:
-    seen: dict[PurePosixPath, Output] = {}
+    # By text, not PurePosixPath: eleven thousand outputs and their folders on a large site.
+    seen: dict[str, Output] = {}
     errors = []
 
     def collision(output: Output, message: str) -> None:
@@ -299,8 +300,7 @@ def _check_unique(outputs: list[Output]) -> None:
     for output in outputs:
         # Case-insensitive, normalizing file systems (macOS, Windows, Netlify's CDN) would
         # merge these: `About` and `about`, and `é` written as one character or as two.
-        key = PurePosixPath(disk_name(str(output.file)))
-        other = seen.setdefault(key, output)
+        other = seen.setdefault(disk_name(str(output.file)), output)
         if other is not output:
             mine, theirs = str(output.file), str(other.file)
             alike = (
@@ -322,9 +322,9 @@ def _check_unique(outputs: list[Output]) -> None:
             )
     # A file where another output needs a folder (a static file `about` and the page
     # /about/): the file system cannot hold both.
-    folders: dict[PurePosixPath, Output] = {}
-    for output in outputs:
-        for parent in PurePosixPath(disk_name(str(output.file))).parents:
+    folders: dict[str, Output] = {}
+    for key, output in seen.items():
+        for parent in folders_of(key):
             folders.setdefault(parent, output)
     for key, output in seen.items():
         other = folders.get(key)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -83,12 +84,41 @@ def _thaw(data: bytes, resolve: Resolve) -> object:
 
 
 _PLAIN = (str, bytes, int, float, bool, type(None), date, datetime, time, timedelta, PurePath)
-# Values of the model that hold no content item: passed over without a look.
-_MODEL_LEAVES = (PartialDate, Source, ReportedEvent)
+# Values that hold no briefing: passed over without a look.
+_NO_BRIEFING = (PartialDate, Source, ReportedEvent, Profile, Page)
+# A dataclass field whose annotation names only these holds no briefing either (a timeline
+# entry's actors and topics, an article's terms): most of what a large plan holds.
+_NO_BRIEFING_NAMES = frozenset(
+    [
+        "tuple",
+        "frozenset",
+        "dict",
+        "str",
+        "bytes",
+        "int",
+        "float",
+        "bool",
+        "None",
+        "Path",
+        "PurePosixPath",
+        "datetime",
+        "date",
+        "PartialDate",
+        "Source",
+        "ReportedEvent",
+        "Profile",
+        "Page",
+        "Term",
+        "TermKind",
+        "Slug",
+        "Literal",
+    ]
+)
+_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 class Mentions:
-    """Tells whether a page's plan holds any of some content files, however deeply.
+    """Tells whether a page's plan holds any of some briefings (by path), however deeply.
 
     What pages share (an entry of the timeline, a topic's list) is looked into once. A
     value it does not know how to look into counts as holding them: the page is rendered."""
@@ -97,7 +127,7 @@ class Mentions:
         self.paths = paths
         self.memo: dict[int, bool] = {}
         self.fields: dict[type, tuple[str, ...]] = {}
-        self.leaves: set[type] = {*_PLAIN, *_MODEL_LEAVES}
+        self.leaves: set[type] = {*_PLAIN, *_NO_BRIEFING}
 
     def __call__(self, item: Rendered) -> bool:
         return self._holds(item.context if isinstance(item, PlannedPage) else item.make)
@@ -111,7 +141,7 @@ class Mentions:
         found = memo.get(id(value))
         if found is not None:
             return found
-        if kind in _CONTENT:
+        if kind is Briefing:
             found = memo[id(value)] = str(value.path) in self.paths  # type: ignore[attr-defined]
             return found
         memo[id(value)] = False  # a value that holds itself: looked into once
@@ -125,7 +155,7 @@ class Mentions:
         elif kind in self.fields or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
             names = self.fields.get(kind)
             if names is None:
-                names = self.fields[kind] = tuple(f.name for f in dataclasses.fields(value))  # type: ignore[arg-type]
+                names = self.fields[kind] = _fields_that_may_hold_briefings(kind)
             parts = [getattr(value, name) for name in names]
         elif callable(value) and getattr(value, "__self__", None) is None and hasattr(value, "__qualname__"):
             parts = ()  # a function or a class: code, not content
@@ -149,3 +179,11 @@ class Mentions:
                 break
         memo[id(value)] = found
         return found
+
+
+def _fields_that_may_hold_briefings(kind: type) -> tuple[str, ...]:
+    return tuple(
+        f.name
+        for f in dataclasses.fields(kind)  # type: ignore[arg-type]
+        if not isinstance(f.type, str) or not set(_NAME.findall(f.type)) <= _NO_BRIEFING_NAMES
+    )
