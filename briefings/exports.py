@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,12 +99,27 @@ def entry_text(entry: ChronologyEntry) -> str:
     return entry.text if entry.kind == "event" else f"Briefing: {entry.briefings[0].title}"
 
 
-def _term_refs(terms: Iterable[Term], urls: Urls) -> list[dict[str, str]]:
-    return [{"name": t.name, "slug": t.slug, "url": urls.absolute(t)} for t in terms]
+def _term_refs(terms: Iterable[Term], absolute: Callable[[object], str]) -> list[dict[str, str]]:
+    return [{"name": t.name, "slug": t.slug, "url": absolute(t)} for t in terms]
+
+
+def _remembered(urls: Urls) -> Callable[[object], str]:
+    """urls.absolute, worked out once per term and briefing: the exports of a long archive
+    name the same few hundred terms a hundred thousand times."""
+    found: dict[int, tuple[object, str]] = {}  # by id, with the value, so the id stays its own
+
+    def absolute(thing: object) -> str:
+        known = found.get(id(thing))
+        if known is None:
+            known = found[id(thing)] = (thing, urls.absolute(thing))
+        return known[1]
+
+    return absolute
 
 
 def chronology_json(site: Site, urls: Urls) -> bytes:
     """/chronology.json: every dated entry with its precision, words, actors, topics and briefings."""
+    absolute = _remembered(urls)
     # Made one by one as they are written: a long archive has tens of thousands.
     entries = (
         {
@@ -116,12 +131,12 @@ def chronology_json(site: Site, urls: Urls) -> bytes:
             "text": entry_text(entry),
             # Read away from the site, like a feed: its site-relative links made absolute.
             "text_html": urls.absolute_html(entry.text_html) if entry.kind == "event" else None,
-            "actors": _term_refs(entry.actors, urls),
-            "topics": _term_refs(entry.topics, urls),
+            "actors": _term_refs(entry.actors, absolute),
+            "topics": _term_refs(entry.topics, absolute),
             "briefings": [
                 {
                     "title": b.title,
-                    "url": urls.absolute(b),
+                    "url": absolute(b),
                     "date_published": b.date.isoformat(),
                 }
                 for b in entry.briefings
@@ -178,6 +193,7 @@ def _utc_stamp(moment: datetime) -> str:
 def chronology_ics(site: Site, urls: Urls) -> bytes:
     """/chronology.ics: one all-day event per chronology entry, stamped from the content, never the clock."""
     host = urlsplit(site.config.base_url).netloc
+    absolute = _remembered(urls)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -189,7 +205,7 @@ def chronology_ics(site: Site, urls: Urls) -> bytes:
     for entry in chronology_entries(site):
         start, end = _span(entry.when)
         stamp = _utc_stamp(max(b.last_modified for b in entry.briefings))
-        description = _entry_description(entry, urls)
+        description = _entry_description(entry, absolute)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{entry.anchor}@{host}",
@@ -209,14 +225,14 @@ def chronology_ics(site: Site, urls: Urls) -> bytes:
     return b"\r\n".join([*map(_fold, lines), b""])  # as bytes: see _dumps
 
 
-def _entry_description(entry: ChronologyEntry, urls: Urls) -> str:
+def _entry_description(entry: ChronologyEntry, absolute: Callable[[object], str]) -> str:
     parts = []
     if entry.when.precision != "day":
         parts.append(f"Date known only to the {entry.when.precision}: {entry.when.display()}.")
     if entry.actors:
         parts.append("Actors: " + ", ".join(t.name for t in entry.actors) + ".")
     label = "Reported in" if entry.kind == "event" else "Briefing"
-    parts += [f"{label}: {b.title} {urls.absolute(b)}" for b in entry.briefings]
+    parts += [f"{label}: {b.title} {absolute(b)}" for b in entry.briefings]
     return "\n".join(parts)
 
 
