@@ -6,19 +6,20 @@ timeline, relation and address is what the last build made. What can change is o
 prints the body: the briefing's own page and the feeds that carry it. The last build
 recorded which pages those are (render.TrackingEnvironment) and kept their plans
 (snapshot.py); they are rendered again from those, with the new briefing, and replaced in
-place. Nothing else is read, indexed, planned or written.
+place. No other content file is read, and nothing is indexed or planned.
 
 An edit to what a briefing only shows (its title, summary, location, authors, sources) moves
 nothing either: indexing and planning read none of it (`_shown_only` says what they do
 read). Every page that shows the briefing can change, though: the timeline, the archive,
 its topics' and actors' pages, the exports. The last build kept its whole plan
-(snapshot.freeze_plan); the pages and exports that hold the briefing are found in it, and
-rendered again from it.
+(snapshot.freeze_plan); the pages and exports that hold the briefing are found in it
+(mentions.py), and rendered again from it.
 
 Anything else goes the full way (incremental.py), which writes the same bytes: a file
 added, deleted or renamed; a changed profile, page, static file, template or setting; a
 briefing's date, slug, names, events or old addresses changed; a line added or removed; a
-file with a mistake; a briefing in the JSON feed; a touched output.
+new title for a briefing with old addresses (their pages carry it); a file with a mistake; a
+touched output.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from pickle import UnpicklingError
+from typing import Literal
 
 from jinja2 import Environment
 
@@ -35,14 +38,16 @@ from .cache import digest, seal
 from .config import SiteConfig
 from .errors import ContentErrors, has_errors
 from .incremental import COSTLY_BYTES, Builder, Manifest, entry_for, load_key, load_settings
+from .index import Article
 from .inputs import InputState, Remembered, forget, output_as_left, remember
 from .load import FileResult, read_content_file
+from .mentions import Mentions
 from .model import Briefing
 from .output import finish_replacements, replace_files
 from .parallel import map_unordered
 from .plan import Asset, PlannedPage
 from .render import render_tracked, start_build
-from .snapshot import Mentions, Rendered, Resolve, thaw_page, thaw_plan
+from .snapshot import Rendered, Resolve, thaw_page, thaw_plan
 from .urls import Urls
 
 # More edited files than this at once: the full build is as quick, and simpler to trust.
@@ -50,12 +55,17 @@ MAX_EDITED = 50
 _SECTION = b"/briefings/"
 
 
+Edit = Literal["bodies", "front matter"]  # only bodies were edited, or what briefings show too
+
+
 @dataclass(frozen=True, slots=True)
 class BodyEdits:
     remembered: Remembered  # the new record of the build, as a full build would leave it
     rewritten: int  # files given new bytes
-    # "bodies": only bodies were edited; "front matter": what briefings show was too.
-    route: str = "bodies"
+    route: Edit
+    # After edits to the front matter: every published briefing's article as the plan holds
+    # it now, by path, for pages a preview renders ahead of the next build (pipeline.LastBuild).
+    articles: Mapping[str, Article] | None = None
 
 
 class _Missing(Exception):
@@ -119,7 +129,7 @@ def rebuild(
     load_keys = dict(last.load_keys)
     fresh: dict[str, Briefing] = {}
     results: dict[bytes, FileResult] = {}
-    shown = False  # an edit beyond a body: every page showing the briefing is rendered
+    front_matter = False  # an edit beyond a body: every page showing the briefing is rendered
     for name in edited:
         path = content.joinpath(*os.fsdecode(name).split("/")[1:])
         old_key = load_keys.get(str(path))
@@ -140,7 +150,7 @@ def rebuild(
         edit = _edit(old, result) if old is not None else None
         if edit is None:
             return None
-        shown = shown or edit == "front matter"
+        front_matter = front_matter or edit == "front matter"
         fresh[str(path)] = result[1]  # type: ignore[assignment]
         load_keys[str(path)] = key
         results[key] = result
@@ -152,14 +162,17 @@ def rebuild(
     manifest = builder.read_manifest(output)
     if not last.manifest or manifest.token != last.manifest:
         return None  # not the manifest of the remembered build: what prints what is unknown
-    resolve = _resolver(builder, load_keys, fresh, many=shown)
-    pages = (
-        _showing(builder, output, manifest, fresh.keys(), resolve)
-        if shown
-        else _printing(builder, output, manifest, fresh.keys(), resolve)
-    )
-    if pages is None:
-        return None
+    resolve = _resolver(builder, load_keys, fresh, many=front_matter)
+    plan = _whole_plan(builder, output, manifest, fresh.keys(), resolve) if front_matter else None
+    if plan is not None:
+        holds = Mentions(fresh.keys())
+        pages: list[Rendered] | None = [item for item in plan if holds(item)]
+    elif not front_matter:
+        pages = _printing(builder, output, manifest, fresh.keys(), resolve)
+    else:
+        pages = None
+    if pages is None or any(str(page.file) not in manifest.entries for page in pages):
+        return None  # an entry missing: a file its build could not state
 
     env = builder.environment(setup.templates, setup.config, setup.urls, setup.noindex)
     start_build(env)
@@ -204,13 +217,19 @@ def rebuild(
         manifest=token,
     )
     remember(builder.cache_dir, output, remembered)
-    return BodyEdits(remembered, len(changed), "front matter" if shown else "bodies")
+    articles = None
+    if plan is not None:
+        articles = {
+            os.path.abspath(page.context["article"].briefing.path): page.context["article"]
+            for page in plan
+            if isinstance(page, PlannedPage) and isinstance(page.context.get("article"), Article)
+        }
+    return BodyEdits(remembered, len(changed), "front matter" if front_matter else "bodies", articles)
 
 
-def _edit(old: FileResult, new: FileResult) -> str | None:
-    """ "bodies": only the body changed, which only the briefing's page and its feeds print.
-    "front matter": what the briefing shows changed too, but nothing that places it on the
-    site. None: the full way."""
+def _edit(old: FileResult, new: FileResult) -> Edit | None:
+    """Whether only the body changed, which only the briefing's page and its feeds print, or
+    what the briefing shows too, but nothing that places it on the site; None: the full way."""
     before, after = old[1], new[1]
     if not isinstance(before, Briefing) or not isinstance(after, Briefing):
         return None
@@ -220,7 +239,7 @@ def _edit(old: FileResult, new: FileResult) -> str | None:
     if replace(before, body_html="") == replace(after, body_html=""):
         return "bodies"
     # A redirect's page is planned with the title in it; a briefing with no sources is warned about.
-    if after.redirect_from or bool(before.sources) != bool(after.sources):
+    if (after.redirect_from and before.title != after.title) or bool(before.sources) != bool(after.sources):
         return None
     return "front matter" if _shown_only(before) == _shown_only(after) else None
 
@@ -247,32 +266,32 @@ def _printing(
 ) -> list[Rendered] | None:
     """The pages that print the edited bodies, from their own stored plans."""
     names = sorted(name for name, entry in manifest.entries.items() if entry.bodies & edited)
-    # A file printing the body without a stored plan (the JSON feed) needs the full way.
+    # A file printing the body without a stored plan needs the full way.
     snapshots = builder.read_snapshots(output, manifest, names)
     if snapshots is None:
         return None
     try:
         return [thaw_page(snapshots[name], resolve) for name in names]
-    except Exception:  # a damaged snapshot, or content it names no longer cached
-        return None
+    except (_Missing, UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None  # content it names no longer cached, or written by another engine
 
 
-def _showing(
+def _whole_plan(
     builder: Builder, output: Path, manifest: Manifest, edited: Collection[str], resolve: Resolve
-) -> list[Rendered] | None:
-    """The pages and exports that hold the edited briefings, from the last build's whole plan."""
+) -> tuple[Rendered, ...] | None:
+    """The last build's whole plan, with the edited briefings in it; None if it was not kept
+    whole, or if a file made while planning (GeneratedFile) holds one of them."""
     data = builder.read_plan(output, manifest)
     if data is None:
         return None
     try:
         plan = thaw_plan(data, resolve)
-    except Exception:  # damaged, or content it names no longer cached
-        return None
+    except (_Missing, UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None  # content it names no longer cached, or written by another engine
     planned = {str(item.file) for item in plan}
     if any(entry.bodies & edited for name, entry in manifest.entries.items() if name not in planned):
-        return None  # a file made while planning (the JSON feed) holds one: the full way
-    holds = Mentions(edited)
-    return [item for item in plan if holds(item)]
+        return None
+    return plan
 
 
 def _render(
@@ -281,29 +300,32 @@ def _render(
     """Each page's bytes and the briefings whose bodies it printed; None if a template fails.
     The timeline, the archive and the exports (large last time) are rendered on every core,
     the largest first."""
-    sizes = {str(page.file): getattr(manifest.entries.get(str(page.file)), "size", 0) for page in pages}
+    sizes = {str(page.file): manifest.entries[str(page.file)].size for page in pages}
     costly = sum(sizes.values()) >= COSTLY_BYTES
     if costly:
         pages = sorted(pages, key=lambda page: -sizes[str(page.file)])
 
     def render(page: Rendered) -> tuple[bytes, frozenset[str]] | None:
         if not isinstance(page, PlannedPage):
-            return page.make(), frozenset()
+            return page.make(), page.bodies
         try:
             data, bodies, _ = render_tracked(env, page)
         except ContentErrors:
             return None
         return data, bodies
 
-    made = dict(map_unordered(render, pages, builder.workers, chunk=1, costly=costly))
+    made = {}
+    for n, result in map_unordered(render, pages, builder.workers, chunk=1, costly=costly):
+        made[n] = result
+        builder.progress("Rendering", len(made), len(pages))
     if any(result is None for result in made.values()):
         return None
     return {pages[n].file: result for n, result in made.items()}  # type: ignore[misc]
 
 
-def _resolver(  # type: ignore[no-untyped-def]
+def _resolver(
     builder: Builder, load_keys: Mapping[str, bytes], fresh: Mapping[str, Briefing], many: bool
-):
+) -> Resolve:
     """Content items by path: the edited briefings as they are now, the rest from the cache.
     `many`: most of the site will be asked for (the whole plan)."""
     found: dict[tuple[str, str], object] = {}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from .config import SiteConfig
 from .index import Article, ChronologyEntry, Site, Term
 from .model import PartialDate
 from .urls import Urls
@@ -51,9 +52,8 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def json_feed(site: Site, urls: Urls) -> bytes:
+def json_feed(config: SiteConfig, newest: Sequence[Article], urls: Urls) -> bytes:
     """/feed.json: the newest briefings, as JSON Feed 1.1."""
-    config = site.config
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": config.title,
@@ -64,7 +64,7 @@ def json_feed(site: Site, urls: Urls) -> bytes:
         feed["description"] = config.description
     feed["language"] = config.language
     feed["authors"] = [{"name": config.title, "url": urls.absolute("home")}]
-    feed["items"] = [_json_feed_item(article, urls) for article in site.articles[:FEED_LIMIT]]
+    feed["items"] = [_json_feed_item(article, urls) for article in newest[:FEED_LIMIT]]
     return _dumps(feed)
 
 

@@ -363,7 +363,9 @@ class Builder:
             kept_in_place = writes_in_place and isinstance(content, Kept) and entry is not None
             verified.append(replace(entry, bodies=read) if kept_in_place else None)
             bodies.append(read)
-            snapshots.append(name if read and isinstance(item, PlannedPage) else None)  # kept: the old one
+            snapshots.append(
+                name if read and isinstance(item, (PlannedPage, ComputedFile)) else None
+            )  # kept: the old one
             plan.append(content)
         fingerprint.memo.clear()  # before the render workers fork: they would copy it
         start_build(env)
@@ -684,7 +686,7 @@ class _Renderer:
     def __call__(self, n: int) -> _Rendered | tuple[ContentError, ...]:
         page = self.pages[n]
         if isinstance(page, ComputedFile):
-            data, bodies, others_related = page.make(), frozenset[str](), False
+            data, bodies, others_related = page.make(), page.bodies, False
         else:
             try:
                 data, bodies, others_related = render_tracked(self.env, page)

@@ -70,6 +70,7 @@ class ComputedFile:
 
     file: PurePosixPath
     make: Callable[[], bytes] = field(compare=False)
+    bodies: frozenset[str] = frozenset()  # briefings (paths) whose bodies it prints
 
 
 Output = PlannedPage | CopiedFile | GeneratedFile | ComputedFile
@@ -116,10 +117,11 @@ def plan_pages(
             updated=_feed_updated(site.articles[: exports.FEED_LIMIT], site),
         ),
         page("sitemap", "sitemap.xml", site_paths=_sitemap(site, urls)),
-        _generated(
-            urls,
-            "feed_json",
-            exports.json_feed(site, urls),
+        # Made with the pages, from what it shows: a rebuild after an edit to one of these
+        # briefings makes it again from the stored plan, as it renders their pages.
+        ComputedFile(
+            output_file(urls.path_of("feed_json")),
+            partial(exports.json_feed, config, site.articles[: exports.FEED_LIMIT], urls),
             frozenset(str(a.briefing.path) for a in site.articles[: exports.FEED_LIMIT]),
         ),
         ComputedFile(

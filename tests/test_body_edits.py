@@ -119,10 +119,10 @@ def test_edits_that_move_a_briefing_go_the_full_way(archive, tmp_path, edit, req
     assert files_under(archive.output) == clean_build(archive, tmp_path)
 
 
-def test_a_briefing_in_the_json_feed_goes_the_full_way(archive, tmp_path):
+def test_a_body_edit_to_a_briefing_in_the_json_feed_makes_the_feed_again(archive, tmp_path):
     archive.build()
     append(archive.content / f"briefings/2026-01-{ARCHIVE:02d}-note-{ARCHIVE - 1}.md", "\nLate addition.\n")
-    assert archive.build().route == "in place"
+    assert archive.build().route == "bodies"
     built = files_under(archive.output)
     assert "Late addition." in built["feed.json"].decode()
     assert built == clean_build(archive, tmp_path)
@@ -308,13 +308,13 @@ def test_front_matter_edits_that_change_more_go_the_full_way(archive, tmp_path, 
     assert files_under(archive.output) == clean_build(archive, tmp_path)
 
 
-def test_a_new_title_in_the_json_feed_goes_the_full_way(archive, tmp_path):
+def test_a_new_title_for_a_briefing_in_the_json_feed_makes_the_feed_again(archive, tmp_path):
     archive.build()
     newest = archive.content / f"briefings/2026-01-{ARCHIVE:02d}-note-{ARCHIVE - 1}.md"
     newest.write_text(
         newest.read_text(encoding="utf-8").replace("Desk note", "Late desk note"), encoding="utf-8"
     )
-    assert archive.build().route == "in place"
+    assert archive.build().route == "front matter"
     built = files_under(archive.output)
     assert "Late desk note" in built["feed.json"].decode()
     assert built == clean_build(archive, tmp_path)

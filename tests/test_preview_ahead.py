@@ -121,3 +121,25 @@ def test_a_failed_build_leaves_no_page_shown_ahead(example_copy):
     )
     preview.rebuild()
     assert preview.state.errors and preview.ahead == {}
+
+
+def test_after_a_title_edit_pages_shown_ahead_carry_the_new_title_of_related_briefings(example_copy):
+    """A build after a new title renders the pages showing it from the last plan, and the
+    preview's record of the site is brought up to date with it: a related briefing's page
+    shown ahead lists the new title, as the build after it writes."""
+    build(options(example_copy))
+    saved = edit(example_copy, "title: ", "title: Retitled — ")
+    assert build(options(example_copy)).route == "front matter"
+    others = [p for p in (example_copy.content / "briefings").rglob("*.md") if p.name != saved.name]
+    shown = {}
+    for other in others:
+        with other.open("a", encoding="utf-8") as file:
+            file.write("\nA late paragraph.\n")
+        ahead = quick_pages(options(example_copy), [other])
+        if ahead:
+            shown.update(ahead)
+    pages = [page for _, page in shown.values() if b"Retitled" in page]
+    assert pages  # some other briefing lists it among its related ones
+    build(options(example_copy))
+    for file, page in shown.values():
+        assert (example_copy.output / file).read_bytes() == page

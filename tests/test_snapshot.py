@@ -6,10 +6,11 @@ from __future__ import annotations
 import dataclasses
 from functools import partial
 
+from briefings.mentions import Mentions, fields_that_may_hold_briefings
 from briefings.model import Briefing
 from briefings.pipeline import BuildOptions, builder_for, prepare
 from briefings.plan import ComputedFile, PlannedPage
-from briefings.snapshot import Mentions, _fields_that_may_hold_briefings, freeze_plan, thaw_plan
+from briefings.snapshot import freeze_plan, thaw_plan
 
 from .conftest import FIXED_NOW
 
@@ -63,7 +64,7 @@ def test_the_fields_passed_over_never_hold_a_briefing(example_copy):
         elif isinstance(value, partial):
             parts = [*value.args, *value.keywords.values()]
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            kept = _fields_that_may_hold_briefings(type(value))
+            kept = fields_that_may_hold_briefings(type(value))
             looked_at.add(type(value))
             for f in dataclasses.fields(value):
                 if f.name not in kept:
