@@ -103,7 +103,7 @@ def _term_refs(terms: Iterable[Term], absolute: Callable[[object], str]) -> list
     return [{"name": t.name, "slug": t.slug, "url": absolute(t)} for t in terms]
 
 
-def _remembered(urls: Urls) -> Callable[[object], str]:
+def _absolute_once(urls: Urls) -> Callable[[object], str]:
     """urls.absolute, worked out once per term and briefing: the exports of a long archive
     name the same few hundred terms a hundred thousand times."""
     found: dict[int, tuple[object, str]] = {}  # by id, with the value, so the id stays its own
@@ -119,7 +119,7 @@ def _remembered(urls: Urls) -> Callable[[object], str]:
 
 def chronology_json(site: Site, urls: Urls) -> bytes:
     """/chronology.json: every dated entry with its precision, words, actors, topics and briefings."""
-    absolute = _remembered(urls)
+    absolute = _absolute_once(urls)
     # Made one by one as they are written: a long archive has tens of thousands.
     entries = (
         {
@@ -193,7 +193,7 @@ def _utc_stamp(moment: datetime) -> str:
 def chronology_ics(site: Site, urls: Urls) -> bytes:
     """/chronology.ics: one all-day event per chronology entry, stamped from the content, never the clock."""
     host = urlsplit(site.config.base_url).netloc
-    absolute = _remembered(urls)
+    absolute = _absolute_once(urls)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -393,7 +394,8 @@ class Builder:
                 whole_plan.append(
                     freeze_plan([o for o in outputs if isinstance(o, (PlannedPage, ComputedFile))])
                 )
-            except Exception:  # a value that cannot be stored: such rebuilds go the full way
+            except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+                # A value pickle cannot store (a function made in place, say): such rebuilds go the full way.
                 whole_plan.append(b"")
 
         def record(n: int) -> None:

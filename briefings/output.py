@@ -262,7 +262,7 @@ _JOURNAL = digest(b"replacement journal")
 
 
 def replace_files(output: Path, files: Mapping[PurePosixPath, bytes], journal: Path) -> None:
-    """Give a few files of a built site new bytes: every file is written beside its target
+    """Give some files of a built site new bytes: every file is written beside its target
     first; only once all are whole does the journal name them, and then each is renamed
     over its target. A build killed before the journal leaves the old files (and hidden
     leftovers that make the next build a full one); killed after it, the next build
