@@ -63,9 +63,19 @@ class BodyEdits:
     remembered: Remembered  # the new record of the build, as a full build would leave it
     rewritten: int  # files given new bytes
     route: Edit
-    # After edits to the front matter: every published briefing's article as the plan holds
-    # it now, by path, for pages a preview renders ahead of the next build (pipeline.LastBuild).
-    articles: Mapping[str, Article] | None = None
+    # After edits to the front matter: the last build's plan, with the briefings as they are now.
+    plan: tuple[Rendered, ...] | None = None
+
+    def articles(self) -> dict[str, Article] | None:
+        """Every published briefing's article in the plan, by the absolute path of its file:
+        for pages a preview renders ahead of the next build (pipeline.LastBuild)."""
+        if self.plan is None:
+            return None
+        return {
+            os.path.abspath(page.context["article"].briefing.path): page.context["article"]
+            for page in self.plan
+            if isinstance(page, PlannedPage) and isinstance(page.context.get("article"), Article)
+        }
 
 
 class _Missing(Exception):
@@ -164,6 +174,8 @@ def rebuild(
         return None  # not the manifest of the remembered build: what prints what is unknown
     resolve = _resolver(builder, load_keys, fresh, many=front_matter)
     plan = _whole_plan(builder, output, manifest, fresh.keys(), resolve) if front_matter else None
+    if builder.pack is not None:
+        builder.pack.forget_data()  # read whole for the plan: not to be held while rendering
     if plan is not None:
         holds = Mentions(fresh.keys())
         pages: list[Rendered] | None = [item for item in plan if holds(item)]
@@ -181,8 +193,8 @@ def rebuild(
         return None  # a template fails on the new text: the full way reports it
     changed = {
         file: data
-        for file, (data, _) in rendered.items()
-        if manifest.entries[str(file)].content != digest(data)
+        for file, (data, content, _) in rendered.items()
+        if manifest.entries[str(file)].content != content
     }
     journal = builder.journal_file(output)
     assert journal is not None
@@ -191,10 +203,10 @@ def rebuild(
     # The stored plans stay as they are: they name briefings by path, not by what they say.
     entries = dict(manifest.entries)
     for page in pages:
-        data, bodies = rendered[page.file]
+        _, content, bodies = rendered[page.file]
         # Never equal to a page key: the next full build renders these pages again once,
         # whatever it finds, and keeps them when the bytes agree.
-        entry = entry_for(output / page.file, b"", digest(data), bodies)
+        entry = entry_for(output / page.file, b"", content, bodies)
         if entry is None:
             return None  # the file vanished under us: the full build writes it
         entries[str(page.file)] = entry
@@ -217,14 +229,7 @@ def rebuild(
         manifest=token,
     )
     remember(builder.cache_dir, output, remembered)
-    articles = None
-    if plan is not None:
-        articles = {
-            os.path.abspath(page.context["article"].briefing.path): page.context["article"]
-            for page in plan
-            if isinstance(page, PlannedPage) and isinstance(page.context.get("article"), Article)
-        }
-    return BodyEdits(remembered, len(changed), "front matter" if front_matter else "bodies", articles)
+    return BodyEdits(remembered, len(changed), "front matter" if front_matter else "bodies", plan)
 
 
 def _edit(old: FileResult, new: FileResult) -> Edit | None:
@@ -296,8 +301,9 @@ def _whole_plan(
 
 def _render(
     builder: Builder, env: Environment, pages: list[Rendered], manifest: Manifest
-) -> dict[PurePosixPath, tuple[bytes, frozenset[str]]] | None:
-    """Each page's bytes and the briefings whose bodies it printed; None if a template fails.
+) -> dict[PurePosixPath, tuple[bytes, bytes, frozenset[str]]] | None:
+    """Each page's bytes, their digest and the briefings whose bodies it printed; None if a
+    template fails.
     The timeline, the archive and the exports (large last time) are rendered on every core,
     the largest first."""
     sizes = {str(page.file): manifest.entries[str(page.file)].size for page in pages}
@@ -305,14 +311,15 @@ def _render(
     if costly:
         pages = sorted(pages, key=lambda page: -sizes[str(page.file)])
 
-    def render(page: Rendered) -> tuple[bytes, frozenset[str]] | None:
+    def render(page: Rendered) -> tuple[bytes, bytes, frozenset[str]] | None:
         if not isinstance(page, PlannedPage):
-            return page.make(), page.bodies
+            data = page.make()
+            return data, digest(data), page.bodies
         try:
             data, bodies, _ = render_tracked(env, page)
         except ContentErrors:
             return None
-        return data, bodies
+        return data, digest(data), bodies
 
     made = {}
     for n, result in map_unordered(render, pages, builder.workers, chunk=1, costly=costly):

@@ -358,10 +358,17 @@ def frozen_reducers() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
     build pickles every briefing twice (to and from a worker) and every page plan it keeps."""
     global _REDUCERS
     if _REDUCERS is None:
-        from . import errors, index, model, plan  # the engine's values; imported when first needed
+        from . import (  # the engine's values; imported when first needed
+            errors,
+            index,
+            jsonld,
+            model,
+            plan,
+            urls,
+        )
 
         table: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-        for module in (model, index, plan, errors):
+        for module in (model, index, plan, errors, jsonld, urls):
             for kind in vars(module).values():
                 if (
                     isinstance(kind, type)

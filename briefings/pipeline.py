@@ -242,9 +242,10 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 )
             if edits is not None:
                 last, rewritten = edits.remembered, edits.rewritten
-                if edits.articles is not None and isinstance(builder.last, LastBuild):
+                articles = edits.articles() if isinstance(builder.last, LastBuild) else None
+                if articles is not None:
                     # Pages a preview renders ahead show related briefings' titles as they are now.
-                    builder.last = replace(builder.last, articles=edits.articles)
+                    builder.last = replace(builder.last, articles=articles)
         if last is not None:
             route = edits.route if edits is not None else "unchanged"
             return BuildReport(
