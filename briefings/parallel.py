@@ -40,10 +40,17 @@ def _run(span: tuple[int, int]) -> list[Any]:
     return [_task(_items[i]) for i in range(*span)]
 
 
+# Added to the workers' niceness: `serve` sets it, so that the server and the browser showing
+# a page come before a build running on every core.
+worker_niceness = 0
+
+
 def _worker_signals() -> None:
     """A worker must die when the pool is closed (SIGTERM), whatever handler the parent
     set: `serve` turns SIGTERM into a clean stop, and a worker inheriting that would never exit."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if worker_niceness and hasattr(os, "nice"):
+        os.nice(worker_niceness)
 
 
 @contextmanager

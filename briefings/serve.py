@@ -38,6 +38,7 @@ from tornado import ioloop, web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from . import parallel
 from .errors import ContentError, ContentErrors
 from .exports import CONTENT_SECURITY_POLICY
 from .output import UnsafePath
@@ -54,6 +55,8 @@ BURST_SECONDS = 2.0
 NOTICE_SECONDS = 3.0
 # How often an idle preview checks whether a scheduled briefing has come due.
 DUE_CHECK_SECONDS = 30.0
+# A preview's build workers yield the cores to the server and the browser (see parallel.py).
+PREVIEW_WORKER_NICENESS = 10
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 # mtime, size, change time and inode: a file rewritten with its size and date put back, or
@@ -684,6 +687,7 @@ def serve(
     # or a reload waits for it to let go of the interpreter lock, 5 ms by default each time.
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0005)
+    niceness, parallel.worker_niceness = parallel.worker_niceness, PREVIEW_WORKER_NICENESS
     preview = Preview(options, watched, report)
     server = None
     try:
@@ -708,6 +712,7 @@ def serve(
                 sock.close()
         preview.close()
         sys.setswitchinterval(switch_interval)
+        parallel.worker_niceness = niceness
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
