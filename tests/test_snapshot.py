@@ -21,28 +21,36 @@ def _plan(site):  # type: ignore[no-untyped-def]
     return [item for item in outputs if isinstance(item, (PlannedPage, ComputedFile))]
 
 
-def _briefings_in(value: object, seen: set[int] | None = None) -> set[str]:
-    """Every briefing a value holds, looked for everywhere: no field passed over."""
-    seen = set() if seen is None else seen
+def _parts(value: object) -> list[object]:
+    """Everything a value holds, no field passed over."""
+    if isinstance(value, dict):
+        return [*value.keys(), *value.values()]
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return list(value)
+    if isinstance(value, partial):
+        return [*value.args, *value.keywords.values()]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [getattr(value, f.name) for f in dataclasses.fields(value)]
+    if hasattr(value, "__dict__") and not callable(value):
+        return list(vars(value).values())
+    return []
+
+
+def _walk(value: object, seen: set[int]) -> list[object]:
+    """The values a value holds, each once: none for text, numbers and what was seen."""
     if id(value) in seen or isinstance(value, (str, bytes, int, float)) or value is None:
-        return set()
+        return []
     seen.add(id(value))
+    return _parts(value)
+
+
+def _briefings_in(value: object, seen: set[int] | None = None) -> set[str]:
+    """Every briefing a value holds, however deeply."""
+    seen = set() if seen is None else seen
     if isinstance(value, Briefing):
         return {str(value.path)}
-    if isinstance(value, dict):
-        parts: list[object] = [*value.keys(), *value.values()]
-    elif isinstance(value, (tuple, list, set, frozenset)):
-        parts = list(value)
-    elif isinstance(value, partial):
-        parts = [*value.args, *value.keywords.values()]
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts = [getattr(value, f.name) for f in dataclasses.fields(value)]
-    elif hasattr(value, "__dict__"):
-        parts = list(vars(value).values())
-    else:
-        return set()
     found: set[str] = set()
-    for part in parts:
+    for part in _walk(value, seen):
         found |= _briefings_in(part, seen)
     return found
 
@@ -54,26 +62,16 @@ def test_the_fields_passed_over_never_hold_a_briefing(example_copy):
     looked_at: set[type] = set()
 
     def check(value: object, seen: set[int]) -> None:
-        if id(value) in seen or isinstance(value, (str, bytes, int, float, Briefing)) or value is None:
+        if isinstance(value, Briefing):
             return
-        seen.add(id(value))
-        if isinstance(value, dict):
-            parts: list[object] = [*value.keys(), *value.values()]
-        elif isinstance(value, (tuple, list, set, frozenset)):
-            parts = list(value)
-        elif isinstance(value, partial):
-            parts = [*value.args, *value.keywords.values()]
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if dataclasses.is_dataclass(value) and not isinstance(value, type) and id(value) not in seen:
             kept = fields_that_may_hold_briefings(type(value))
             looked_at.add(type(value))
             for f in dataclasses.fields(value):
                 if f.name not in kept:
                     held = _briefings_in(getattr(value, f.name))
                     assert not held, f"{type(value).__name__}.{f.name} holds {held}"
-            parts = [getattr(value, f.name) for f in dataclasses.fields(value)]
-        else:
-            return
-        for part in parts:
+        for part in _walk(value, seen):
             check(part, seen)
 
     seen: set[int] = set()
