@@ -173,16 +173,16 @@ def rebuild(
     if not last.manifest or manifest.token != last.manifest:
         return None  # not the manifest of the remembered build: what prints what is unknown
     resolve = _resolver(builder, load_keys, fresh, many=front_matter)
-    plan = _whole_plan(builder, output, manifest, fresh.keys(), resolve) if front_matter else None
-    if builder.pack is not None:
-        builder.pack.forget_data()  # read whole for the plan: not to be held while rendering
-    if plan is not None:
+    plan: tuple[Rendered, ...] | None = None
+    pages: list[Rendered] | None
+    if front_matter:
+        plan = _whole_plan(builder, output, manifest, fresh.keys(), resolve)
+        if builder.pack is not None:
+            builder.pack.forget_data()  # read whole for the plan: not to be held while rendering
         holds = Mentions(fresh.keys())
-        pages: list[Rendered] | None = [item for item in plan if holds(item)]
-    elif not front_matter:
-        pages = _printing(builder, output, manifest, fresh.keys(), resolve)
+        pages = None if plan is None else [item for item in plan if holds(item)]
     else:
-        pages = None
+        pages = _printing(builder, output, manifest, fresh.keys(), resolve)
     if pages is None or any(str(page.file) not in manifest.entries for page in pages):
         return None  # an entry missing: a file its build could not state
 
@@ -303,9 +303,8 @@ def _render(
     builder: Builder, env: Environment, pages: list[Rendered], manifest: Manifest
 ) -> dict[PurePosixPath, tuple[bytes, bytes, frozenset[str]]] | None:
     """Each page's bytes, their digest and the briefings whose bodies it printed; None if a
-    template fails.
-    The timeline, the archive and the exports (large last time) are rendered on every core,
-    the largest first."""
+    template fails. The timeline, the archive and the exports (large last time) are rendered
+    on every core, the largest first."""
     sizes = {str(page.file): manifest.entries[str(page.file)].size for page in pages}
     costly = sum(sizes.values()) >= COSTLY_BYTES
     if costly:

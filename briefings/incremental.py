@@ -364,9 +364,8 @@ class Builder:
             kept_in_place = writes_in_place and isinstance(content, Kept) and entry is not None
             verified.append(replace(entry, bodies=read) if kept_in_place else None)
             bodies.append(read)
-            snapshots.append(
-                name if read and isinstance(item, (PlannedPage, ComputedFile)) else None
-            )  # kept: the old one
+            # A kept page or file that prints bodies keeps the plan stored for it last time.
+            snapshots.append(name if read and isinstance(item, (PlannedPage, ComputedFile)) else None)
             plan.append(content)
         fingerprint.memo.clear()  # before the render workers fork: they would copy it
         start_build(env)
