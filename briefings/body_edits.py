@@ -45,7 +45,7 @@ from .mentions import Mentions
 from .model import Briefing
 from .output import finish_replacements, replace_files
 from .parallel import map_unordered
-from .plan import Asset, PlannedPage
+from .plan import Asset, ComputedFile, PlannedPage
 from .render import render_tracked, start_build
 from .snapshot import Rendered, Resolve, thaw_page, thaw_plan
 from .urls import Urls
@@ -188,7 +188,7 @@ def rebuild(
 
     env = builder.environment(setup.templates, setup.config, setup.urls, setup.noindex)
     start_build(env)
-    rendered = _render(builder, env, pages, manifest)
+    rendered = _render(builder, env, pages, manifest, output, fresh.keys() if front_matter else ())
     if rendered is None:
         return None  # a template fails on the new text: the full way reports it
     changed = {
@@ -300,11 +300,17 @@ def _whole_plan(
 
 
 def _render(
-    builder: Builder, env: Environment, pages: list[Rendered], manifest: Manifest
+    builder: Builder,
+    env: Environment,
+    pages: list[Rendered],
+    manifest: Manifest,
+    output: Path,
+    shown: Collection[str],
 ) -> dict[PurePosixPath, tuple[bytes, bytes, frozenset[str]]] | None:
     """Each page's bytes, their digest and the briefings whose bodies it printed; None if a
     template fails. The timeline, the archive and the exports (large last time) are rendered
-    on every core, the largest first."""
+    on every core, the largest first. An export that can (ComputedFile.edit) is made from the
+    file last written, with the entries of the briefings edited in what they show made anew."""
     sizes = {str(page.file): manifest.entries[str(page.file)].size for page in pages}
     costly = sum(sizes.values()) >= COSTLY_BYTES
     if costly:
@@ -312,7 +318,8 @@ def _render(
 
     def render(page: Rendered) -> tuple[bytes, bytes, frozenset[str]] | None:
         if not isinstance(page, PlannedPage):
-            data = page.make()
+            data = _edited(page, manifest, output, shown) if page.edit and shown else None
+            data = page.make() if data is None else data
             return data, digest(data), page.bodies
         try:
             data, bodies, _ = render_tracked(env, page)
@@ -327,6 +334,17 @@ def _render(
     if any(result is None for result in made.values()):
         return None
     return {pages[n].file: result for n, result in made.items()}  # type: ignore[misc]
+
+
+def _edited(page: ComputedFile, manifest: Manifest, output: Path, shown: Collection[str]) -> bytes | None:
+    """The export made from the file last written, if that file is the one its build wrote."""
+    try:
+        old = (output / page.file).read_bytes()
+    except OSError:
+        return None
+    if digest(old) != manifest.entries[str(page.file)].content:
+        return None
+    return page.edit(old, shown)  # type: ignore[misc]
 
 
 def _resolver(

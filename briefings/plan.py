@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -71,6 +71,9 @@ class ComputedFile:
     file: PurePosixPath
     make: Callable[[], bytes] = field(compare=False)
     bodies: frozenset[str] = frozenset()  # briefings (paths) whose bodies it prints
+    # (the bytes last made, paths of briefings edited since in what they show) → the file now,
+    # made from the old one; None where it cannot be (see body_edits.py)
+    edit: Callable[[bytes, Collection[str]], bytes | None] | None = field(default=None, compare=False)
 
 
 Output = PlannedPage | CopiedFile | GeneratedFile | ComputedFile
@@ -125,10 +128,14 @@ def plan_pages(
             frozenset(str(a.briefing.path) for a in site.articles[: exports.FEED_LIMIT]),
         ),
         ComputedFile(
-            output_file(urls.path_of("chronology_json")), partial(exports.chronology_json, site, urls)
+            output_file(urls.path_of("chronology_json")),
+            partial(exports.chronology_json, site, urls),
+            edit=partial(exports.chronology_json_edited, site, urls),
         ),
         ComputedFile(
-            output_file(urls.path_of("chronology_ics")), partial(exports.chronology_ics, site, urls)
+            output_file(urls.path_of("chronology_ics")),
+            partial(exports.chronology_ics, site, urls),
+            edit=partial(exports.chronology_ics_edited, site, urls),
         ),
         _generated(urls, "robots", exports.robots_txt(urls)),
         _generated(urls, "headers", exports.headers_file(urls, noindex)),

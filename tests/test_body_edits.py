@@ -335,3 +335,49 @@ def test_a_damaged_stored_plan_goes_the_full_way(archive, tmp_path, damage):
     )
     assert archive.build().route == "in place"
     assert files_under(archive.output) == clean_build(archive, tmp_path)
+
+
+def test_a_new_title_remakes_only_its_entries_of_the_exports(archive, tmp_path, monkeypatch):
+    """The chronology's JSON and iCalendar are made from the files last written, with the
+    entries reporting the edited briefing made anew: the same bytes as made whole."""
+    import briefings.exports
+
+    archive.build()
+    path = oldest(archive)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Desk note 0", "Talks, in Caracas; “late”"), encoding="utf-8"
+    )
+
+    def whole(*args: object) -> bytes:
+        raise AssertionError("made whole")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(briefings.exports, "chronology_json", whole)
+        patched.setattr(briefings.exports, "chronology_ics", whole)
+        assert archive.build().route == "front matter"
+    built = files_under(archive.output)
+    assert "Talks, in Caracas; “late”" in built["chronology.json"].decode()
+    assert "Talks\\, in Caracas\\; “late”" in built["chronology.ics"].decode().replace("\r\n ", "")
+    assert built == clean_build(archive, tmp_path)
+
+
+def test_an_export_not_as_its_build_wrote_it_is_made_whole(archive, tmp_path):
+    from briefings.exports import chronology_ics_edited, chronology_json_edited
+    from briefings.pipeline import BuildOptions, builder_for, prepare
+
+    archive.build()
+    options = BuildOptions(content=archive.content, output=archive.output)
+    site, urls = prepare(options, builder_for(options).read_files)[1:3]
+    edited = {str(oldest(archive))}
+    json_bytes = (archive.output / "chronology.json").read_bytes()
+    ics_bytes = (archive.output / "chronology.ics").read_bytes()
+    assert chronology_json_edited(site, urls, json_bytes, edited) == json_bytes  # nothing changed yet
+    assert chronology_ics_edited(site, urls, ics_bytes, edited) == ics_bytes
+    # an entry too many or too few, or another shape: not made from it
+    assert (
+        chronology_json_edited(site, urls, json_bytes.replace(b"\n    {", b"\n    {},\n    {", 1), edited)
+        is None
+    )
+    assert chronology_json_edited(site, urls, b"{}", edited) is None
+    assert chronology_ics_edited(site, urls, ics_bytes.replace(b"END:VEVENT\r\n", b"", 1), edited) is None
+    assert chronology_ics_edited(site, urls, ics_bytes + b"BEGIN:VEVENT\r\n", edited) is None
