@@ -294,8 +294,14 @@ class Builder:
         env: Environment,
         templates: Path,
         in_place: bytes | None = None,
+        plans_anew: bool = False,
     ) -> WriteReport:
         """Render what changed, keep what did not, and bring the output up to date whole.
+
+        `plans_anew`: store the plan of every kept page that prints bodies anew, rather than
+        keep the one stored before: content files were removed or renamed since, and an old
+        plan may name one (among an article's related briefings, which a page's key leaves
+        out), which would send every later body edit on that page the full way.
 
         `in_place`: the token of the manifest of the build that left the output as it is
         now, when it is; only the changed files are then written, and replaced in place
@@ -365,7 +371,10 @@ class Builder:
             verified.append(replace(entry, bodies=read) if kept_in_place else None)
             bodies.append(read)
             # A kept page or file that prints bodies keeps the plan stored for it last time.
-            snapshots.append(name if read and isinstance(item, (PlannedPage, ComputedFile)) else None)
+            stored: bytes | str | None = None
+            if read and isinstance(item, (PlannedPage, ComputedFile)):
+                stored = freeze_page(item) if plans_anew and isinstance(content, Kept) else name
+            snapshots.append(stored)
             plan.append(content)
         fingerprint.memo.clear()  # before the render workers fork: they would copy it
         start_build(env)

@@ -381,3 +381,26 @@ def test_an_export_not_as_its_build_wrote_it_is_made_whole(archive, tmp_path):
     assert chronology_json_edited(site, urls, b"{}", edited) is None
     assert chronology_ics_edited(site, urls, ics_bytes.replace(b"END:VEVENT\r\n", b"", 1), edited) is None
     assert chronology_ics_edited(site, urls, ics_bytes + b"BEGIN:VEVENT\r\n", edited) is None
+
+
+def test_after_a_rename_body_edits_still_take_the_quick_way(site, tmp_path):
+    """A feed kept through a rename (its bytes did not change) has its stored plan made
+    again: the one kept from before names the old file among an article's related
+    briefings, and every later body edit to a briefing in that feed went the full way."""
+    source = "sources:\n  - {outlet: Wire, url: https://example.org/}"
+    renamed = site.briefing(
+        "2026-01-05-embassy",
+        f"title: Embassy reopens\ndate: 2026-01-05\ntopics: [Diplomacy]\nactors: [Ana Núñez]\n{source}",
+    )
+    edited = site.briefing(
+        "2026-01-06-talks",
+        f"title: Talks resume\ndate: 2026-01-06\ntopics: [Diplomacy]\nactors: [Ana Núñez, Luis Ortega]\n{source}",
+    )
+    site.build()
+    assert "Embassy reopens" in site.read("briefings/talks/index.html")  # related to it
+    renamed.rename(renamed.with_name("2026-01-05-embassy-reopens.md"))
+    site.build()
+    # Luis Ortega's feed holds only the edited briefing, whose related one was renamed
+    append(edited, "\nA correction.\n")
+    assert site.build().route == "bodies"
+    assert files_under(site.output) == clean_build(site, tmp_path)
