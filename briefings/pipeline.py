@@ -265,7 +265,8 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
     env = builder.environment(templates, config, urls, options.noindex)
     recorded = _as_recorded(previous, options.output)
     in_place = recorded[0] if recorded else None
-    # Files the last build read that this one did not (removed, renamed): plans it stored may name them.
+    # A file the last build read is gone (removed, renamed), or what it read is not known:
+    # a plan it stored for a page kept now may name such a file.
     gone = previous is None or not set(previous.load_keys) <= {str(path) for path in builder.load_keys}
     written = builder.write(options.output, outputs, env, templates, in_place, plans_anew=gone)
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
