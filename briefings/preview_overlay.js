@@ -34,7 +34,8 @@
   }
 
   function check() {
-    fetch("/_briefings/status.json", { cache: "no-store" })
+    // Which page asks: one the last build wrote as it was shown ahead of it is current.
+    fetch("/_briefings/status.json?page=" + encodeURIComponent(location.pathname), { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (status) {
         if (status.generation > served) { location.reload(); return; }

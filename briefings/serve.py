@@ -269,12 +269,16 @@ class PreviewState:
     errors: list[str] = field(default_factory=list)
     building: threading.Event = field(default_factory=threading.Event)  # a build is under way
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Pages shown ahead of the last build that it wrote with the same bytes (output file →
+    # the generation they were shown in): a browser showing one has nothing to reload.
+    settled: dict[str, int] = field(default_factory=dict)
 
-    def as_json(self) -> str:
+    def as_json(self, page: str | None = None) -> str:
+        """The state, as the page at `page` (an output file) sees it."""
         with self.lock:
             return json.dumps(
                 {
-                    "generation": self.generation,
+                    "generation": self.settled.get(page, self.generation) if page else self.generation,
                     "attempt": self.attempt,
                     "errors": self.errors,
                     "building": self.building.is_set(),
@@ -296,13 +300,16 @@ class Preview:
         self.report = report
         self.state = PreviewState()
         self.stop = threading.Event()
-        self.on_change: Callable[[], None] = lambda: None
+        # Called after each build attempt, and when a page is shown ahead: browsers showing
+        # the pages given (output files) need not reload.
+        self.on_change: Callable[[frozenset[str]], None] = lambda settled: None
         self.thread = threading.Thread(target=self._watch, name="briefings-watch", daemon=True)
         self.builder = threading.Thread(target=self._build_when_wanted, name="briefings-build", daemon=True)
         self.wanted = threading.Event()  # files changed since the last build started
         self.changes = 0  # numbers the bursts of saves seen so far
-        # Pages shown ahead of the build that will write them: output file → (burst, source, bytes).
-        self.ahead: dict[str, tuple[int, str, bytes]] = {}
+        # Pages shown ahead of the build that will write them:
+        # output file → (burst, source, bytes, the generation they were shown in).
+        self.ahead: dict[str, tuple[int, str, bytes, int]] = {}
         self.last: BuildReport | None = None
         self.poller: int | None = None  # the process that watches the files, where there is one
 
@@ -330,12 +337,12 @@ class Preview:
         touched = {os.path.abspath(p) for p in changed}
         with self.state.lock:
             self.ahead = {k: v for k, v in self.ahead.items() if v[1] not in touched}
-            for source, (file, data) in quick.items():
-                self.ahead[str(file)] = (burst, source, data)
             if quick:
                 self.state.generation += 1
+            for source, (file, data) in quick.items():
+                self.ahead[str(file)] = (burst, source, data, self.state.generation)
         if quick:
-            self.on_change()
+            self.on_change(frozenset())
         self.wanted.set()
 
     def _build_when_wanted(self) -> None:
@@ -386,16 +393,24 @@ class Preview:
         self.last = result or self.last
         with self.state.lock:
             self.state.attempt += 1
+            # A page shown ahead that the build wrote as it was shown: reloading it would
+            # only show the writer the same page twice.
+            settled = {
+                file: shown
+                for file, (burst, _, data, shown) in self.ahead.items()
+                if result is not None and burst <= covered and _bytes(self.options.output / file) == data
+            }
             # What this build read replaces the pages shown ahead of it; after a failed
             # build the last good site is what the preview shows, every page of it.
             self.ahead = {k: v for k, v in self.ahead.items() if v[0] > covered and result is not None}
+            self.state.settled = settled
             if result is not None:
                 self.state.generation += 1
                 self.state.errors = []
             else:
                 self.state.errors = [p.format(Path.cwd()) for p in problems if p.severity == "error"]
         self.report(result, problems, seconds)
-        self.on_change()
+        self.on_change(frozenset(settled))
 
     def start(self) -> None:
         if hasattr(os, "fork"):
@@ -502,6 +517,19 @@ def host_allowed(host_header: str, bound: str, everywhere: bool | None = None) -
     return False
 
 
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def output_file(site_path: str) -> str:
+    """The output file a site path ('/briefings/x/') is served from ('briefings/x/index.html')."""
+    path = urllib.parse.unquote(site_path).lstrip("/")
+    return path + "index.html" if not path or path.endswith("/") else path
+
+
 class _Guarded:
     bound_host = "127.0.0.1"
     everywhere = False  # bound_host is every interface: worked out once, not per request
@@ -532,7 +560,7 @@ def make_app(preview: Preview, host: str) -> web.Application:
         async def get(self, path: str, include_body: bool = True) -> None:
             if "\x00" in path:  # no file has such a name; the file system would raise
                 raise web.HTTPError(404)
-            ahead = preview.page_ahead(path + "index.html" if not path or path.endswith("/") else path)
+            ahead = preview.page_ahead(output_file(path))
             if ahead is None:
                 await super().get(path, include_body)
                 return
@@ -566,6 +594,15 @@ def make_app(preview: Preview, host: str) -> web.Application:
             netloc = urllib.parse.urlsplit(origin).netloc
             return netloc.lower() == (self.request.host or "").lower() and host_allowed(netloc, host)
 
+        def on_message(self, message: str | bytes) -> None:
+            # The client says which page it shows ('info'): a page the last build left as it
+            # was shown ahead is not reloaded again (Preview.rebuild).
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                said = json.loads(message)
+                if said.get("command") == "info" and isinstance(said.get("url"), str):
+                    self.page = output_file(urllib.parse.urlsplit(said["url"]).path)
+            super().on_message(message)
+
     class ReloadScript(Guard, LiveReloadJSHandler):
         pass
 
@@ -573,7 +610,8 @@ def make_app(preview: Preview, host: str) -> web.Application:
         def get(self) -> None:
             self.set_header("Content-Type", "application/json")
             self.set_header("Cache-Control", "no-store")
-            self.write(preview.state.as_json())
+            page = self.get_argument("page", None)
+            self.write(preview.state.as_json(output_file(page) if page is not None else None))
 
     class Overlay(Guard, web.RequestHandler):
         def get(self) -> None:
@@ -693,10 +731,17 @@ def serve(
     try:
         preview.rebuild()
 
-        def reload_browsers() -> None:
-            LiveReloadHandler.reload_waiters("index.html")
+        def reload_browsers(settled: frozenset[str]) -> None:
+            # Those showing a settled page are left out of this one reload.
+            waiters = LiveReloadHandler.waiters
+            resting = {waiter for waiter in waiters if getattr(waiter, "page", None) in settled}
+            waiters -= resting
+            try:
+                LiveReloadHandler.reload_waiters("index.html")
+            finally:
+                waiters |= resting
 
-        preview.on_change = lambda: loop.add_callback(reload_browsers)
+        preview.on_change = lambda settled: loop.add_callback(reload_browsers, settled)
         app = make_app(preview, host)
         app.settings["preview_port"] = actual_port
         server = HTTPServer(app)

@@ -3,6 +3,8 @@ must be the one the build then writes, and nothing is shown ahead when it could 
 
 from __future__ import annotations
 
+import json
+
 from briefings.pipeline import BuildOptions, build, quick_pages
 
 from .conftest import FIXED_NOW
@@ -72,12 +74,42 @@ def test_a_burst_of_saves_shows_nothing_ahead_of_its_build(example_copy):
     other = example_copy.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
     other.write_text(other.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
-    reloads: list[None] = []
-    preview.on_change = lambda: reloads.append(None)
+    reloads: list[frozenset[str]] = []
+    preview.on_change = reloads.append
     preview.saved([str(saved), str(other)])
     assert preview.ahead == {} and reloads == [] and preview.wanted.is_set()
-    preview.saved([str(saved)])  # one file: its page is shown at once
-    assert len(preview.ahead) == 1 and reloads == [None]
+    preview.saved([str(saved)])  # one file: its page is shown at once, every browser reloads
+    assert len(preview.ahead) == 1 and reloads == [frozenset()]
+
+
+def test_a_page_the_build_writes_as_it_was_shown_ahead_is_not_reloaded_again(example_copy):
+    # A new title: its page is shown at once, then the build writes that very page. The
+    # browsers showing it have nothing new to show; every other page reloads.
+    from briefings.serve import Preview
+
+    build(options(example_copy))
+    saved = edit(example_copy, "title: ", "title: Edited — ")
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    reloads: list[frozenset[str]] = []
+    preview.on_change = reloads.append
+    preview.saved([str(saved)])
+    ((file, (*_, shown)),) = preview.ahead.items()
+    assert reloads == [frozenset()] and shown == preview.state.generation
+    preview.rebuild()
+    assert reloads[-1] == {file}
+    status = json.loads(preview.state.as_json(file))
+    assert status["generation"] == shown < preview.state.generation  # current, for that page
+    assert (
+        json.loads(preview.state.as_json("chronology/index.html"))["generation"] == preview.state.generation
+    )
+
+    # A page shown ahead that the build then writes otherwise (saved again meanwhile, say) reloads.
+    saved = edit(example_copy, "title: Edited — ", "title: Edited again — ")
+    preview.saved([str(saved)])
+    ((file, (burst, source, data, shown)),) = preview.ahead.items()
+    preview.ahead[file] = (burst, source, data.replace(b"Edited again", b"Edited twice"), shown)
+    preview.rebuild()
+    assert reloads[-1] == frozenset() and preview.state.settled == {}
 
 
 def test_nothing_is_shown_ahead_while_the_site_has_errors(example_copy):
@@ -113,8 +145,8 @@ def test_a_failed_build_leaves_no_page_shown_ahead(example_copy):
     saved = edit(example_copy, "title: ", "title: Edited — ")
     preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
     preview.saved([str(saved)])
-    ((file, (_, source, data)),) = preview.ahead.items()
-    preview.ahead[file] = (preview.changes + 1, source, data)  # saved after the build below began
+    ((file, (_, source, data, shown)),) = preview.ahead.items()
+    preview.ahead[file] = (preview.changes + 1, source, data, shown)  # saved after the build below began
     broken = example_copy.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
     broken.write_text(
         broken.read_text(encoding="utf-8").replace("date: ", "date: yesterday #", 1), encoding="utf-8"

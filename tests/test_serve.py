@@ -149,6 +149,33 @@ def test_saves_reach_the_open_page(preview, browser):
     expect(heading).to_contain_text("Second save — ")
 
 
+def test_a_new_title_loads_its_page_once_and_every_other_open_page_follows(preview, browser):
+    # The saved briefing's page is shown at once, before the whole site is built; the build
+    # then writes that very page, so it is not loaded a second time. Other pages showing the
+    # title (the timeline) reload once the build is in.
+    from playwright.sync_api import expect
+
+    site, url, _ = preview
+    page, timeline = browser.new_page(), browser.new_page()
+    go(page, url + PAGE)
+    timeline.goto(url + "chronology/")
+    expect(timeline.locator(".chronology")).to_be_visible()
+    page_loads: list[str] = []
+    page.on("load", lambda: page_loads.append(page.url))
+    before = status(url)["generation"]
+
+    edit(site, BRIEFING, "title: ", "title: Shown once — ")
+    expect(page.locator("h1")).to_contain_text("Shown once — ", timeout=WAIT_MS)
+    expect(timeline.locator(".chronology")).to_contain_text("Shown once — ", timeout=WAIT_MS)
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while status(url)["generation"] < before + 2 or status(url)["building"]:  # shown ahead, then built
+        assert time.monotonic() < deadline, status(url)
+        time.sleep(0.05)
+    page.wait_for_timeout(2500)  # a reload pushed, or found by the page's check each second
+    assert page_loads == [url + PAGE]
+    expect(page.locator("h1")).to_contain_text("Shown once — ")
+
+
 def test_a_desk_that_never_built_shows_its_errors_then_the_site_once_fixed(example_copy, browser):
     from playwright.sync_api import expect
 
