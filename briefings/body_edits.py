@@ -224,6 +224,7 @@ def rebuild(
         output=state,
         built_at=now,
         content=inputs.files,
+        theme=inputs.theme,
         load_keys=load_keys,
         trusted=not inputs.recent,
         manifest=token,

@@ -7,6 +7,10 @@ looked once swapped in, and what the build reported. The next build compares bot
 digests first; only if both match, and no briefing has become due since, does it return
 the remembered report without reading, rendering or writing anything.
 
+The templates and site.yaml are also remembered by their bytes (`InputState.fixed`), for the
+rebuilds that render only what edited briefings touch (body_edits.py): saved again unchanged,
+as an editor's "save all" does, they do not send the build the whole way.
+
 A file changed within the clock's resolution of a build's start could look unchanged, so
 a build that saw such a recent file is never skipped over by the next one, and such a file
 is remembered without its stat (a rebuild reads it again to tell). Content with symbolic
@@ -44,10 +48,15 @@ class SiteSummary:
 class InputState:
     key: bytes  # every input, by name and stat
     recent: bool  # some input changed too recently to be trusted by its stat
-    fixed: bytes  # the same for everything but content/: options, engine, templates, site.yaml
+    # The same for everything but content/: options, engine, and the templates and site.yaml
+    # by their names and bytes (an editor saving them unchanged changes nothing).
+    fixed: bytes
     # Every file under content/ (by its name there, like b"/briefings/x.md") with its stat,
     # or None where it changed too recently for its stat to tell a later change.
     files: dict[bytes, bytes | None]
+    # Every file of the templates and site.yaml: its stat line and the digest of its bytes,
+    # for the next build to take the digest from while the stat is the same.
+    theme: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,7 @@ class Remembered:
     load_keys: Mapping[str, bytes] = field(default_factory=dict)  # content file (its path) → load key
     load_settings: bytes = b""  # what the load keys were made with (incremental.load_settings)
     manifest: bytes = b""  # the token of the output manifest this build wrote
+    theme: Mapping[bytes, tuple[bytes, bytes]] = field(default_factory=dict)  # InputState.theme
 
 
 def _record_key() -> bytes:
@@ -79,22 +89,68 @@ def _record_file(cache_dir: Path, output: Path) -> Path:
     return cache_dir / "inputs" / digest(os.fsencode(output.resolve())).hex()
 
 
-def input_state(options_key: bytes, content: Path, templates: Path, config_file: Path) -> InputState | None:
-    """The digest of every input; None where inputs cannot be told apart by stat (links)."""
+def input_state(
+    options_key: bytes,
+    content: Path,
+    templates: Path,
+    config_file: Path,
+    known: Mapping[bytes, tuple[bytes, bytes]] | None = None,
+) -> InputState | None:
+    """The digest of every input; None where inputs cannot be told apart by stat (links).
+    `known`: the last build's InputState.theme, whose digests stand for files of the same stat."""
     started = time.time_ns()
     parts: list[bytes] = [options_key, engine_fingerprint()]
+    fixed_parts = list(parts)
     newest = 0
     files: dict[bytes, bytes | None] = {}
-    for root in (templates, config_file, content):
+    theme: dict[bytes, tuple[bytes, bytes]] = {}
+    for tag, root in ((b"templates", templates), (b"settings", config_file), (b"content", content)):
         found = _tree(root, files if root is content else None, started - RECENT_NS)
         if found is None:
             return None
         entries, latest = found
         parts += [os.fsencode(root.absolute()), b"\n".join(entries)]
         newest = max(newest, latest)
-        if root is config_file:
-            fixed = digest(*parts)
-    return InputState(digest(*parts), newest >= started - RECENT_NS, fixed, files)
+        if root is not content:
+            by_bytes = _by_bytes(root, tag, entries, known or {}, theme, started - RECENT_NS)
+            if by_bytes is None:
+                return None
+            fixed_parts += [os.fsencode(root.absolute()), b"\n".join(by_bytes)]
+    return InputState(digest(*parts), newest >= started - RECENT_NS, digest(*fixed_parts), files, theme)
+
+
+def _by_bytes(
+    root: Path,
+    tag: bytes,
+    entries: list[bytes],
+    known: Mapping[bytes, tuple[bytes, bytes]],
+    theme: dict[bytes, tuple[bytes, bytes]],
+    recent: int,
+) -> list[bytes] | None:
+    """The entries of `_tree`, each by its name and kind, and a file also by the digest of its
+    bytes: the digest `known` gives for its stat line, else read. `theme` gets each file's stat
+    line and digest, unless its dates are `recent` or later (a change could keep its stat)."""
+    lines = []
+    for line in entries:
+        if line == b"missing":
+            lines.append(line)
+            continue
+        name, mode, _size, mtime, ctime, _inode = line.split(b"\0")
+        if not stat.S_ISREG(int(mode, 8)):
+            lines.append(name + b"\0" + mode)
+            continue
+        remembered = known.get(tag + name)
+        if remembered is not None and remembered[0] == line:
+            sum_ = remembered[1]
+        else:
+            try:
+                sum_ = digest((root if name == b"." else root / os.fsdecode(name[1:])).read_bytes())
+            except OSError:
+                return None
+        if max(int(mtime), int(ctime)) < recent:
+            theme[tag + name] = (line, sum_)
+        lines.append(name + b"\0" + mode + b"\0" + sum_)
+    return lines
 
 
 def _tree(

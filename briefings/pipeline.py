@@ -224,9 +224,11 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
     assert options.now is not None
     if builder.cache_dir is not None:
         body_edits.finish_interrupted(builder, options.output)
-    inputs = _input_state(options)
     # What the last build into this output remembered, read once for every use below.
-    previous = recall(builder.cache_dir, options.output) if inputs is not None and builder.cache_dir else None
+    previous = recall(builder.cache_dir, options.output) if options.cache and builder.cache_dir else None
+    inputs = _input_state(options, previous)
+    if inputs is None:
+        previous = None
     if inputs is not None and builder.cache_dir is not None:
         last = unchanged(previous, options.output, inputs, options.now)
         rewritten = 0
@@ -294,6 +296,7 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
                 site.warnings,
                 trusted=not inputs.recent,
                 fixed=inputs.fixed,
+                theme=inputs.theme,
                 content=inputs.files,
                 load_keys={str(path): key for path, key in builder.load_keys.items()},
                 load_settings=builder.load_settings,
@@ -420,7 +423,7 @@ def set_up(options: BuildOptions, errors: list[ContentError] | None = None) -> b
     return body_edits.SetUp(config, Urls(config, asset_paths(assets)), templates, assets, options.noindex)
 
 
-def _input_state(options: BuildOptions) -> InputState | None:
+def _input_state(options: BuildOptions, previous: Remembered | None) -> InputState | None:
     """What this build reads, by stat; None when the build cannot be skipped."""
     if not options.cache:
         return None
@@ -441,6 +444,7 @@ def _input_state(options: BuildOptions) -> InputState | None:
         options.content,
         options.resolved_templates(),
         options.resolved_config_file(),
+        previous.theme if previous is not None else None,
     )
 
 

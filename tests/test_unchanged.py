@@ -4,13 +4,14 @@ templates, the output or the clock gives what a clean build gives."""
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import timedelta
 
 import pytest
 
 from briefings import inputs
 
-from .conftest import FIXED_NOW
+from .conftest import FIXED_NOW, ROOT
 from .test_incremental import clean_build, files_under, identities
 
 
@@ -51,6 +52,25 @@ def test_a_saved_file_with_the_same_words_rewrites_nothing(example_copy, tmp_pat
     assert report.files_rewritten == 0
     assert identities(example_copy.output) == before
     assert files_under(example_copy.output) == clean_build(example_copy, tmp_path)
+
+
+def test_settings_and_templates_saved_with_the_same_bytes_render_nothing(example_copy, tmp_path):
+    # An editor's "save all" touches them: the site is as it was, and the rebuild stays quick.
+    shutil.copytree(ROOT / "templates", example_copy.root / "templates")
+    example_copy.build()
+    before = identities(example_copy.output)
+    for saved in (example_copy.root / "site.yaml", example_copy.root / "templates/base.html"):
+        saved.write_bytes(saved.read_bytes())
+        report = example_copy.build()
+        assert (report.route, report.files_rewritten) == ("bodies", 0)  # not indexed nor rendered
+        assert identities(example_copy.output) == before
+    # The template's bytes were taken again, not its old digest: a real edit still shows.
+    base = example_copy.root / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("Skip to content", "Skip to the news"))
+    assert example_copy.build().route == "in place"
+    built = files_under(example_copy.output)
+    assert "Skip to the news" in built["index.html"].decode()
+    assert built == clean_build(example_copy, tmp_path)
 
 
 def test_a_damaged_output_is_built_again(example_copy, tmp_path):
