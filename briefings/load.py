@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors, has_errors, not_utf8
 from .frontmatter import NOT_IN_XML, Document, parse_document
-from .markdown import render_inline, render_markdown
+from .markdown import RenderedMarkdown, render_inline, render_markdown
 from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
 from .schema import HOST_FILES, FieldReader
 from .slugs import MAX_SLUG, is_slug, slugify
@@ -239,6 +239,11 @@ def _check_body(document: Document, errors: list[ContentError]) -> None:
             )
 
 
+def _refused_ids(document: Document, body: RenderedMarkdown, errors: list[ContentError]) -> None:
+    for offset, message in body.refused_ids:
+        errors.append(ContentError(document.path, document.body_line + offset, message, "warning"))
+
+
 def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
     """Every file under root, sorted; links that lead outside root are refused."""
     real_root = root.resolve()
@@ -357,6 +362,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
     )
     summary = fields.text("summary")
     body = render_markdown(document.body, slug or "body", config.raw_html)
+    _refused_ids(document, body, mistakes)
     briefing_fields = {
         "location": fields.text("location"),
         "authors": fields.names("authors"),
@@ -460,6 +466,7 @@ def read_profile(
             )
         )
     body = render_markdown(document.body, slug, config.raw_html)
+    _refused_ids(document, body, mistakes)
     errors.extend(mistakes)
     if has_errors(mistakes) or name is None:
         return None
@@ -484,6 +491,7 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
     summary = fields.text("summary")
     redirect_from = fields.site_paths("redirect_from")
     body = render_markdown(document.body, slug or "page", config.raw_html)
+    _refused_ids(document, body, mistakes)
     errors.extend(mistakes)
     if has_errors(mistakes) or title is None or slug is None:
         return None

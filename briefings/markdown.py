@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .errors import printable
 from .slugs import slugify
 
 
@@ -23,6 +24,8 @@ from .slugs import slugify
 class RenderedMarkdown:
     html: str
     first_paragraph: str  # plain text, for summaries and descriptions (inline: all of it)
+    # A heading's `{#id}` left as text, and why: (its line within the text, from 0; the fix).
+    refused_ids: tuple[tuple[int, str], ...] = ()
 
 
 # Ids the templates give their own parts of a page; a body heading never takes one.
@@ -61,6 +64,7 @@ def renderer(raw_html: bool) -> MarkdownIt:
 
 # `## Background {#background}`, as Hugo, Pandoc and kramdown write a heading's own id.
 _EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$")
+_ID_LIKE = re.compile(r"\{#([^{}]*)\}\s*$")  # meant as one, if not one: the writer is told
 
 
 def _explicit_heading_ids(state: StateCore) -> None:
@@ -68,23 +72,45 @@ def _explicit_heading_ids(state: StateCore) -> None:
     their own parts, or one a heading above has taken, are left as text: the page would
     hold two of one id."""
     taken: set[str] = set()
+    refused: list[tuple[int, str]] = state.env.setdefault("refused_ids", [])
     for opener, inline in pairwise(state.tokens):
         if opener.type != "heading_open" or not inline.children:
             continue
         last = inline.children[-1]
-        found = _EXPLICIT_ID.search(last.content) if last.type == "text" else None
-        if (
-            found is None
-            or found[1] in taken
-            or found[1] in TEMPLATE_IDS
-            or found[1].startswith(TEMPLATE_ID_PREFIXES)
-        ):
+        written = _ID_LIKE.search(last.content) if last.type == "text" else None
+        if written is None:
             continue
+        found = _EXPLICIT_ID.search(last.content)
+        why = _refused_id(written[1], found is not None, taken)
+        if why is not None:
+            refused.append((opener.map[0] if opener.map else 0, why))
+            continue
+        assert found is not None  # well formed
         taken.add(found[1])
         last.content = last.content[: found.start()]
         inline.content = _EXPLICIT_ID.sub("", inline.content)
         opener.attrSet("id", found[1])
         opener.meta["explicit_id"] = found[1]
+
+
+def _refused_id(written: str, well_formed: bool, taken: set[str]) -> str | None:
+    """Why a heading's `{#written}` cannot be its id, with the fix; None if it can."""
+    shown = printable(written)
+    if not well_formed:
+        return (
+            f"{{#{shown}}} is left in the heading as text: an id starts with a letter and has only "
+            "letters, digits, '-' and '_', like {#talks-2026}"
+        )
+    if written in taken:
+        return (
+            f"{{#{shown}}} is left in the heading as text: a heading above has that id; give this one another"
+        )
+    if written in TEMPLATE_IDS or written.startswith(TEMPLATE_ID_PREFIXES):
+        return (
+            f"{{#{shown}}} is left in the heading as text: the page gives that id to a part of its "
+            f"own; choose another, like {{#section-{shown}}}"
+        )
+    return None
 
 
 def _keep_explicit_heading_ids(state: StateCore) -> None:
@@ -173,6 +199,7 @@ def render_markdown(text: str, doc_id: str, raw_html: bool = False) -> RenderedM
     return RenderedMarkdown(
         html=md.renderer.render(tokens, md.options, env),
         first_paragraph=_first_paragraph(tokens),
+        refused_ids=tuple(env.get("refused_ids", ())),
     )
 
 

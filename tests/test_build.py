@@ -379,13 +379,24 @@ def test_body_headings_never_take_an_id_the_page_uses(site):
 
 
 def test_a_heading_may_give_its_own_id_as_hugo_and_pandoc_write_it(site):
-    body = "## Metodo\n\n## Metodología {#metodo}\n\nText.\n\n## Again {#metodo}\n\n## Ours {#main}\n\n## metodo\n"
-    site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", body)
-    site.build()
+    body = (
+        "## Metodo\n\n## Metodología {#metodo}\n\nText.\n\n## Again {#metodo}\n\n## Ours {#main}\n\n"
+        "## metodo\n\n## Dates {#2026 talks}\n"
+    )
+    written = site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", body)
+    report = site.build()
     page = site.read("briefings/a/index.html")
     assert '<h2 id="metodo">Metodología</h2>' in page
-    # Taken already, by a heading above or by the page itself: left as written, to be seen.
+    # Taken already, by a heading above or by the page itself, or not an id: left as written,
+    # to be seen, and the writer is told where, and what to write instead.
     assert ">Again {#metodo}</h2>" in page and ">Ours {#main}</h2>" in page
+    assert ">Dates {#2026 talks}</h2>" in page
+    lines = written.read_text(encoding="utf-8").split("\n")
+    told = {(w.line, w.severity): w.message for w in report.warnings if w.path == written}
+    assert "a heading above has that id" in told[(lines.index("## Again {#metodo}") + 1, "warning")]
+    assert "{#section-main}" in told[(lines.index("## Ours {#main}") + 1, "warning")]
+    assert "starts with a letter" in told[(lines.index("## Dates {#2026 talks}") + 1, "warning")]
+    assert sum("{#" in message for message in told.values()) == 3  # not the id it took
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))  # the heading above, made "metodo" before, steps aside
 
