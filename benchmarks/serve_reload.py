@@ -6,6 +6,11 @@
 Runs serve on a copy of the site, opens a briefing in Debian's chromium (Playwright), then
 changes its title on disk N times and measures, in the browser, when the new title is on
 screen. Prints every sample, the median and the slowest.
+
+    python benchmarks/serve_reload.py --briefings 10000 --edit topic
+
+gives the briefing one more topic instead, a new one each time: the saved briefing moves onto
+a new topic page, so the whole site is indexed again before the page can show it.
 """
 
 from __future__ import annotations
@@ -57,6 +62,12 @@ def main() -> None:
     )
     parser.add_argument("--briefings", type=int, default=None, help="generate an archive of this size")
     parser.add_argument("--samples", type=int, default=9)
+    parser.add_argument(
+        "--edit",
+        choices=("title", "topic"),
+        default="title",
+        help="what each save changes: the title (shown without indexing) or the topics",
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -97,16 +108,16 @@ def main() -> None:
                     marker = f"Revision {n} "
                     time.sleep(0.5)  # let the previous reload settle
                     saved = time.time() * 1000
-                    target.write_text(
-                        re.sub(r'^title: ("?)', f"title: \\g<1>{marker}", text, count=1, flags=re.M),
-                        encoding="utf-8",
-                    )
-                    page.wait_for_function(
-                        "m => document.querySelector('h1') && document.querySelector('h1').textContent.includes(m)",
-                        arg=marker,
-                        polling="raf",
-                        timeout=30_000,
-                    )
+                    if args.edit == "title":
+                        edited = re.sub(r'^title: ("?)', f"title: \\g<1>{marker}", text, count=1, flags=re.M)
+                        shows = "m => document.querySelector('h1') && document.querySelector('h1').textContent.includes(m)"
+                    else:
+                        marker = f"Desk topic {n}"
+                        edited = re.sub(r"^topics: \[", f'topics: ["{marker}", ', text, count=1, flags=re.M)
+                        shows = "m => [...document.querySelectorAll('a')].some(a => a.textContent === m)"
+                    assert edited != text, f"no {args.edit} line to change in {target}"
+                    target.write_text(edited, encoding="utf-8")
+                    page.wait_for_function(shows, arg=marker, polling="raf", timeout=60_000)
                     shown = page.evaluate("Date.now()")
                     samples.append(shown - saved)
                 browser.close()
