@@ -55,7 +55,8 @@ MAX_EDITED = 50
 _SECTION = b"/briefings/"
 
 
-Edit = Literal["bodies", "front matter"]  # only bodies were edited, or what briefings show too
+# Only bodies were edited, or what briefings show too, or nothing (saved with the same bytes).
+Edit = Literal["bodies", "front matter", "unchanged"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,19 @@ def rebuild(
     scan = output_as_left(last, output, now)
     if scan is None:
         return None
+    if not fresh:
+        # Saved again with the same bytes, or touched: the site stands; the new stats are noted.
+        remembered = replace(
+            last,
+            inputs=inputs.key,
+            output=scan.state,
+            built_at=now,
+            content=inputs.files,
+            theme=inputs.theme,
+            trusted=not inputs.recent,
+        )
+        remember(builder.cache_dir, output, remembered)
+        return BodyEdits(remembered, 0, "unchanged")
     manifest = builder.read_manifest(output)
     if not last.manifest or manifest.token != last.manifest:
         return None  # not the manifest of the remembered build: what prints what is unknown
