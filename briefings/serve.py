@@ -114,30 +114,34 @@ def poll(
     changed: Callable[[list[str]], None],
     started: Callable[[], None] = lambda: None,
     notices: Notices | None = None,
+    since: Snapshot | None = None,
 ) -> None:
     """Call `changed` with the paths that changed after each burst of saves, until `wait` says
     stop. `started` is called once the files as they are now have been read: a save made
     while it runs is reported. With `notices`, the files are read again only when the
-    system says something changed in their folders (or every few seconds, to be sure)."""
+    system says something changed in their folders (or every few seconds, to be sure).
+    `since`: the files as they were before (the first build): a change since is reported."""
     folders: set[str] = set()
-    seen = snapshot(watched, folders)
+    current = snapshot(watched, folders)
+    seen = current if since is None else since
     started()
     interval = POLL_SECONDS
     while True:
-        if notices is not None:
-            notices.watch(folders)
-            notices.wait(NOTICE_SECONDS)
-            if wait(0):
-                return
-        elif wait(interval):
-            return
-        begun = time.perf_counter()
-        folders = set()
-        current = snapshot(watched, folders)
-        # A huge archive takes a while to stat: never spend more than a third of a core on it.
-        interval = max(POLL_SECONDS, 2 * (time.perf_counter() - begun))
         if current == seen:
-            continue
+            if notices is not None:
+                notices.watch(folders)
+                notices.wait(NOTICE_SECONDS)
+                if wait(0):
+                    return
+            elif wait(interval):
+                return
+            begun = time.perf_counter()
+            folders = set()
+            current = snapshot(watched, folders)
+            # A huge archive takes a while to stat: never spend more than a third of a core on it.
+            interval = max(POLL_SECONDS, 2 * (time.perf_counter() - begun))
+            if current == seen:
+                continue
         # A burst of saves (an editor writing several files, `git checkout`) gives one
         # rebuild: what changed is reported once nothing has changed for a moment.
         settled = _settled(watched, current, folders, wait, notices)
@@ -234,7 +238,9 @@ class Notices:
         return True
 
 
-def _poll_in_child(watched: tuple[Path, ...], writer: int) -> None:  # pragma: no cover - runs forked
+def _poll_in_child(
+    watched: tuple[Path, ...], writer: int, since: Snapshot | None
+) -> None:  # pragma: no cover - runs forked
     """The watching process: polls until the server stops it or goes away, then exits."""
     # It inherits the server's whole heap, the last build's site included: a collection
     # would walk millions of objects and copy every page of memory they sit on, for a
@@ -253,7 +259,7 @@ def _poll_in_child(watched: tuple[Path, ...], writer: int) -> None:  # pragma: n
         os.write(writer, (json.dumps(changed) + "\n").encode("utf-8"))
 
     try:
-        poll(watched, wait, send, notices=Notices.available())
+        poll(watched, wait, send, notices=Notices.available(), since=since)
     except BaseException:
         traceback.print_exc()
     finally:
@@ -312,6 +318,8 @@ class Preview:
         self.ahead: dict[str, tuple[int, str, bytes, int]] = {}
         self.last: BuildReport | None = None
         self.poller: int | None = None  # the process that watches the files, where there is one
+        # The files as they were before the first build: a save made while it ran is built next.
+        self.since: Snapshot | None = None
 
     def page_ahead(self, relative: str) -> bytes | None:
         """A saved briefing's page, rendered before the build that writes it has finished."""
@@ -422,7 +430,7 @@ class Preview:
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child process
                 os.close(reader)
-                _poll_in_child(self.watched, writer)
+                _poll_in_child(self.watched, writer, self.since)
             os.close(writer)
             self.poller = pid
             self.thread = threading.Thread(
@@ -452,7 +460,7 @@ class Preview:
             )
 
     def _watch(self) -> None:
-        poll(self.watched, self.stop.wait, self.saved, started=self._warm)
+        poll(self.watched, self.stop.wait, self.saved, started=self._warm, since=self.since)
 
     def close(self) -> None:
         """Stop watching; wait for a build in progress so no temp folder is left behind."""
@@ -729,6 +737,8 @@ def serve(
     preview = Preview(options, watched, report)
     server = None
     try:
+        # Read before the first build (seconds on a large archive), not once watching starts.
+        preview.since = snapshot(watched)
         preview.rebuild()
 
         def reload_browsers(settled: frozenset[str]) -> None:

@@ -19,7 +19,13 @@ needs_notices = pytest.mark.skipif(Notices.available() is None, reason="needs Li
 class Watcher:
     """`poll` on its own thread, counting how often it reads the files."""
 
-    def __init__(self, paths: tuple[Path, ...], notices: Notices | None, monkeypatch: pytest.MonkeyPatch):
+    def __init__(
+        self,
+        paths: tuple[Path, ...],
+        notices: Notices | None,
+        monkeypatch: pytest.MonkeyPatch,
+        since: serve.Snapshot | None = None,
+    ):
         self.reports: list[list[str]] = []
         self.reads = 0
         self.stop = threading.Event()
@@ -33,7 +39,9 @@ class Watcher:
         monkeypatch.setattr(serve, "NOTICE_SECONDS", 2.0)  # the safety poll, shortened
         ready = threading.Event()
         self.thread = threading.Thread(
-            target=poll, args=(paths, self.stop.wait, self.reports.append, ready.set, notices)
+            target=poll,
+            args=(paths, self.stop.wait, self.reports.append, ready.set, notices),
+            kwargs={"since": since},
         )
         self.thread.start()
         assert ready.wait(5)
@@ -57,6 +65,19 @@ def content(tmp_path: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "a.md").write_text("one", encoding="utf-8")
     return tmp_path / "content"
+
+
+def test_a_save_made_during_the_first_build_is_reported_once_watching_starts(content, monkeypatch, notices):
+    # serve reads the files before its first build, which takes seconds on a large archive,
+    # and starts watching after it: a save made meanwhile is built next, not lost.
+    since = serve.snapshot((content,))
+    saved = content / "briefings/a.md"
+    saved.write_text("one, corrected", encoding="utf-8")
+    watcher = Watcher((content,), notices, monkeypatch, since=since)
+    try:
+        assert watcher.reported(saved)
+    finally:
+        watcher.close()
 
 
 @needs_notices
