@@ -141,15 +141,15 @@ def _by_bytes(
             continue
         remembered = known.get(tag + name)
         if remembered is not None and remembered[0] == line:
-            sum_ = remembered[1]
+            content_digest = remembered[1]
         else:
             try:
-                sum_ = digest((root if name == b"." else root / os.fsdecode(name[1:])).read_bytes())
+                content_digest = digest((root if name == b"." else root / os.fsdecode(name[1:])).read_bytes())
             except OSError:
                 return None
         if max(int(mtime), int(ctime)) < recent:
-            theme[tag + name] = (line, sum_)
-        lines.append(name + b"\0" + mode + b"\0" + sum_)
+            theme[tag + name] = (line, content_digest)
+        lines.append(name + b"\0" + mode + b"\0" + content_digest)
     return lines
 
 
