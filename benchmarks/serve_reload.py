@@ -10,12 +10,14 @@ screen. Prints every sample, the median and the slowest.
     python benchmarks/serve_reload.py --briefings 10000 --edit topic
 
 gives the briefing one more topic instead, a new one each time: the saved briefing moves onto
-a new topic page, so the whole site is indexed again before the page can show it.
+a new topic page, so the whole site is indexed and planned again before the page can show
+it. Each such save waits until the build of the one before has finished.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +57,15 @@ def prepare_site(briefings: int | None, workdir: Path) -> Path:
     shutil.copytree(source / "content", site / "content")
     shutil.copy(source / "site.yaml", site / "site.yaml")
     return site
+
+
+def wait_until_built(url: str) -> None:
+    """Until the preview has no build under way (its overlay's status says so)."""
+    while True:
+        with urllib.request.urlopen(f"{url}_briefings/status.json") as response:
+            if not json.load(response)["building"]:
+                return
+        time.sleep(0.05)
 
 
 def main() -> None:
@@ -106,6 +118,8 @@ def main() -> None:
                 page.goto(f"{url}briefings/{slug}/")
                 for n in range(args.samples):
                     marker = f"Revision {n} "
+                    if args.edit == "topic":
+                        wait_until_built(url)
                     time.sleep(0.5)  # let the previous reload settle
                     saved = time.time() * 1000
                     if args.edit == "title":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -186,8 +187,16 @@ def render_output(env: Environment, output: Output) -> bytes | Path:
     return output.source
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the site; `progress` is told (stage, done, total) as files are read and pages rendered."""
+# Told the outputs of a build once they are planned, and the environment that will render
+# them: before any is rendered or written (serve shows a moved briefing's page from there).
+Planned = Callable[[Sequence[Output], Environment], None]
+
+
+def build(
+    options: BuildOptions, progress: Progress | None = None, planned: Planned | None = None
+) -> BuildReport:
+    """Build the site; `progress` is told (stage, done, total) as files are read and pages
+    rendered; `planned`, the outputs once planned, when the build goes the whole way."""
     builder = builder_for(options)
     builder.progress = progress or quiet
     # A build makes millions of objects that live until it ends and form almost no cycles;
@@ -196,7 +205,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(options, builder)
+        return _build(options, builder, planned)
     finally:
         builder.progress = quiet
         if collecting:
@@ -216,7 +225,7 @@ def check_output(options: BuildOptions) -> None:
     )
 
 
-def _build(options: BuildOptions, builder: Builder) -> BuildReport:
+def _build(options: BuildOptions, builder: Builder, planned: Planned | None = None) -> BuildReport:
     started = time.perf_counter()
     check_output(options)
     recover_output(options.output)  # a build killed mid-swap left its old site beside it
@@ -265,6 +274,11 @@ def _build(options: BuildOptions, builder: Builder) -> BuildReport:
         read_files = partial(builder.read_files, unchanged=_unchanged_load_keys(previous, options, inputs))
     config, site, urls, outputs, templates = prepare(options, read_files, builder.progress)
     env = builder.environment(templates, config, urls, options.noindex)
+    if planned is not None:
+        try:
+            planned(outputs, env)
+        except Exception:  # only the preview's head start is lost: the build goes on
+            traceback.print_exc()
     recorded = _as_recorded(previous, options.output)
     in_place = recorded[0] if recorded else None
     # A file the last build read is gone (removed, renamed), or what it read is not known:

@@ -28,10 +28,12 @@ import threading
 import time
 import traceback
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
+from jinja2 import Environment
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import get_watcher_class
 from tornado import ioloop, web
@@ -41,8 +43,11 @@ from tornado.netutil import bind_sockets
 from . import parallel
 from .errors import ContentError, ContentErrors
 from .exports import CONTENT_SECURITY_POLICY
+from .index import Article
 from .output import UnsafePath
 from .pipeline import BuildOptions, BuildReport, build, check_output, quick_pages, warm_quick_pages
+from .plan import Output, PlannedPage
+from .render import render_page
 
 POLL_SECONDS = 0.05
 # A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
@@ -320,6 +325,11 @@ class Preview:
         self.poller: int | None = None  # the process that watches the files, where there is one
         # The files as they were before the first build: a save made while it ran is built next.
         self.since: Snapshot | None = None
+        # Briefings saved alone whose page cannot be shown ahead from the last build (they
+        # moved: new topics, a new date, a new file): absolute path → burst. Their page is
+        # shown from the next build once it is planned, before it is rendered and written.
+        self.moved: dict[str, int] = {}
+        self.latest: dict[str, int] = {}  # every file saved: absolute path → its last burst
 
     def page_ahead(self, relative: str) -> bytes | None:
         """A saved briefing's page, rendered before the build that writes it has finished."""
@@ -349,6 +359,9 @@ class Preview:
                 self.state.generation += 1
             for source, (file, data) in quick.items():
                 self.ahead[str(file)] = (burst, source, data, self.state.generation)
+            self.latest.update(dict.fromkeys(touched, burst))
+            if ahead and not quick:
+                self.moved.update(dict.fromkeys(touched, burst))
         if quick:
             self.on_change(frozenset())
         self.wanted.set()
@@ -374,12 +387,13 @@ class Preview:
     def rebuild(self, quiet: bool = False) -> None:
         with self.state.lock:
             covered = self.changes  # saves seen before this build reads the files
+            moved, self.moved = self.moved, {}
         started = time.perf_counter()
         result: BuildReport | None = None
         problems: tuple[ContentError, ...] = ()
         self.state.building.set()
         try:
-            result = build(self.options)
+            result = build(self.options, planned=partial(self._show_planned, moved) if moved else None)
             problems = result.warnings
         except ContentErrors as exc:
             problems = (*exc.errors, *exc.warnings)
@@ -419,6 +433,26 @@ class Preview:
                 self.state.errors = [p.format(Path.cwd()) for p in problems if p.severity == "error"]
         self.report(result, problems, seconds)
         self.on_change(frozenset(settled))
+
+    def _show_planned(self, moved: dict[str, int], outputs: Sequence[Output], env: Environment) -> None:
+        """Show the pages of moved briefings from the build under way, once it has planned
+        them: the very pages it will write, seconds before it has written the whole site."""
+        shown = []
+        for page in outputs:
+            article = page.context.get("article") if isinstance(page, PlannedPage) else None
+            if not isinstance(article, Article) or page.source != article.briefing.path:
+                continue
+            source = os.path.abspath(article.briefing.path)
+            if source in moved:
+                shown.append((str(page.file), source, render_page(env, page), moved[source]))
+        if not shown:
+            return
+        with self.state.lock:
+            self.state.generation += 1
+            for file, source, data, burst in shown:
+                if self.latest.get(source) == burst:  # not saved again since this build read it
+                    self.ahead[file] = (burst, source, data, self.state.generation)
+        self.on_change(frozenset())
 
     def start(self) -> None:
         if hasattr(os, "fork"):

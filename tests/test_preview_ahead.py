@@ -112,6 +112,79 @@ def test_a_page_the_build_writes_as_it_was_shown_ahead_is_not_reloaded_again(exa
     assert reloads[-1] == frozenset() and preview.state.settled == {}
 
 
+def test_a_briefing_that_moves_is_shown_from_the_next_build_once_it_is_planned(example_copy, monkeypatch):
+    # A new topic, or a new file: the last build has no page to show for it, but the next
+    # build's own page is shown as soon as that build has planned it, before it renders and
+    # writes the whole site (seconds on a large archive); then it is not reloaded again.
+    from briefings import incremental
+    from briefings.serve import Preview
+
+    shown_before_writing: dict[str, bytes] = {}
+    write = incremental.Builder.write
+
+    def writing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shown_before_writing.update({file: data for file, (_, _, data, _) in preview.ahead.items()})
+        return write(self, *args, **kwargs)
+
+    build(options(example_copy))
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    monkeypatch.setattr(incremental.Builder, "write", writing)
+    saves = (
+        (lambda: edit(example_copy, "topics: [", "topics: [Fisheries, "), "Fisheries"),
+        (
+            lambda: example_copy.write(
+                "briefings/2026-03-09-new.md",
+                "---\ntitle: Fishing talks open\ndate: 2026-03-09\ntopics: [Fisheries]\n---\nText.\n",
+            ),
+            "Fishing talks open",
+        ),
+    )
+    for save, words in saves:
+        saved = save()
+        reloads: list[frozenset[str]] = []
+        preview.on_change = reloads.append
+        shown_before_writing.clear()
+        preview.saved([str(saved)])
+        assert preview.ahead == {}  # nothing from the last build
+        preview.rebuild()
+        ((file, data),) = shown_before_writing.items()
+        assert words in data.decode()
+        assert (example_copy.output / file).read_bytes() == data  # the very page it wrote
+        assert reloads == [frozenset(), frozenset({file})]  # shown once, not loaded again
+
+
+def test_a_moved_briefing_saved_again_during_the_build_is_not_shown_from_it(example_copy, monkeypatch):
+    # The build read the first save; the second came while it planned: its page would be stale.
+    from briefings import incremental, pipeline
+    from briefings.serve import Preview
+
+    build(options(example_copy))
+    saved = edit(example_copy, "topics: [", "topics: [Fisheries, ")
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    prepare, write = pipeline.prepare, incremental.Builder.write
+    shown_before_writing: list[dict] = []
+
+    def saved_again_while_planning(*args, **kwargs):  # type: ignore[no-untyped-def]
+        planned = prepare(*args, **kwargs)
+        edit(example_copy, "topics: [Fisheries, ", "topics: [Fisheries, Whaling, ")
+        preview.saved([str(saved)])  # the watcher reports it while this build runs
+        return planned
+
+    def writing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shown_before_writing.append(dict(preview.ahead))
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "prepare", saved_again_while_planning)
+    monkeypatch.setattr(incremental.Builder, "write", writing)
+    preview.saved([str(saved)])
+    preview.rebuild()
+    assert shown_before_writing == [{}] and preview.wanted.is_set()
+    monkeypatch.setattr(pipeline, "prepare", prepare)
+    preview.rebuild()  # the next build reads the second save, and shows it
+    (shown,) = shown_before_writing[1].values()
+    assert b"Whaling" in shown[2]
+
+
 def test_nothing_is_shown_ahead_while_the_site_has_errors(example_copy):
     # Another file is broken: the preview shows the last good site until it is fixed, not a
     # page that no good build has.
