@@ -444,15 +444,19 @@ class Preview:
                 continue
             source = os.path.abspath(article.briefing.path)
             if source in moved:
-                shown.append((str(page.file), source, render_page(env, page), moved[source]))
-        if not shown:
-            return
+                try:
+                    shown.append((str(page.file), source, render_page(env, page), moved[source]))
+                except ContentErrors:
+                    continue  # a template fails on it: the build reports it
         with self.state.lock:
-            self.state.generation += 1
+            # Not saved again since this build read it: that page would be stale already.
+            shown = [item for item in shown if self.latest.get(item[1]) == item[3]]
+            if shown:
+                self.state.generation += 1
             for file, source, data, burst in shown:
-                if self.latest.get(source) == burst:  # not saved again since this build read it
-                    self.ahead[file] = (burst, source, data, self.state.generation)
-        self.on_change(frozenset())
+                self.ahead[file] = (burst, source, data, self.state.generation)
+        if shown:
+            self.on_change(frozenset())
 
     def start(self) -> None:
         if hasattr(os, "fork"):
