@@ -98,8 +98,8 @@ def _refused_id(written: str, well_formed: bool, taken: set[str]) -> str | None:
     shown = printable(written)
     if not well_formed:
         return (
-            f"{{#{shown}}} is left in the heading as text: an id starts with a letter and has only "
-            "letters, digits, '-' and '_', like {#talks-2026}"
+            f"{{#{shown}}} is left in the heading as text: an id starts with a letter a-z or A-Z and "
+            "has only those, digits, '-' and '_' (no accents or spaces), like {#talks-2026}"
         )
     if written in taken:
         return (

@@ -381,7 +381,7 @@ def test_body_headings_never_take_an_id_the_page_uses(site):
 def test_a_heading_may_give_its_own_id_as_hugo_and_pandoc_write_it(site):
     body = (
         "## Metodo\n\n## Metodología {#metodo}\n\nText.\n\n## Again {#metodo}\n\n## Ours {#main}\n\n"
-        "## metodo\n\n## Dates {#2026 talks}\n"
+        "## metodo\n\n## Dates {#2026 talks}\n\n## Años {#años}\n"
     )
     written = site.briefing("a", "title: A\ndate: 2026-03-05\ntopics: [T]", body)
     report = site.build()
@@ -396,7 +396,8 @@ def test_a_heading_may_give_its_own_id_as_hugo_and_pandoc_write_it(site):
     assert "a heading above has that id" in told[(lines.index("## Again {#metodo}") + 1, "warning")]
     assert "{#section-main}" in told[(lines.index("## Ours {#main}") + 1, "warning")]
     assert "starts with a letter" in told[(lines.index("## Dates {#2026 talks}") + 1, "warning")]
-    assert sum("{#" in message for message in told.values()) == 3  # not the id it took
+    assert "no accents" in told[(lines.index("## Años {#años}") + 1, "warning")]
+    assert sum("{#" in message for message in told.values()) == 4  # not the id it took
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))  # the heading above, made "metodo" before, steps aside
 
