@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import time
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -275,10 +274,7 @@ def _build(options: BuildOptions, builder: Builder, planned: Planned | None = No
     config, site, urls, outputs, templates = prepare(options, read_files, builder.progress)
     env = builder.environment(templates, config, urls, options.noindex)
     if planned is not None:
-        try:
-            planned(outputs, env)
-        except Exception:  # only the preview's head start is lost: the build goes on
-            traceback.print_exc()
+        planned(outputs, env)
     recorded = _as_recorded(previous, options.output)
     in_place = recorded[0] if recorded else None
     # A file the last build read is gone (removed, renamed), or what it read is not known:

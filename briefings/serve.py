@@ -449,7 +449,8 @@ class Preview:
                 except ContentErrors:
                     continue  # a template fails on it: the build reports it
         with self.state.lock:
-            # Not saved again since this build read it: that page would be stale already.
+            # Not saved again since this build read it (as far as the watcher has said: a
+            # save it reports later removes the page, as for pages shown from the last build).
             shown = [item for item in shown if self.latest.get(item[1]) == item[3]]
             if shown:
                 self.state.generation += 1
