@@ -172,17 +172,7 @@ def rebuild(
         return None
     if not fresh:
         # Saved again with the same bytes, or touched: the site stands; the new stats are noted.
-        remembered = replace(
-            last,
-            inputs=inputs.key,
-            output=scan.state,
-            built_at=now,
-            content=inputs.files,
-            theme=inputs.theme,
-            trusted=not inputs.recent,
-        )
-        remember(builder.cache_dir, output, remembered)
-        return BodyEdits(remembered, 0, "unchanged")
+        return BodyEdits(_record(builder, output, last, inputs, scan.state, now), 0, "unchanged")
     manifest = builder.read_manifest(output)
     if not last.manifest or manifest.token != last.manifest:
         return None  # not the manifest of the remembered build: what prints what is unknown
@@ -232,6 +222,22 @@ def rebuild(
     state = scan.restat(changed)
     if state is None:
         return None
+    remembered = _record(builder, output, last, inputs, state, now, load_keys=load_keys, manifest=token)
+    return BodyEdits(remembered, len(changed), "front matter" if front_matter else "bodies", plan)
+
+
+def _record(
+    builder: Builder,
+    output: Path,
+    last: Remembered,
+    inputs: InputState,
+    state: bytes,
+    now: datetime,
+    **changed: object,
+) -> Remembered:
+    """Remember this rebuild as the last build: its inputs and output state, with `changed`
+    fields (load keys, manifest) and the rest of the last build's record."""
+    assert builder.cache_dir is not None
     remembered = replace(
         last,
         inputs=inputs.key,
@@ -239,12 +245,11 @@ def rebuild(
         built_at=now,
         content=inputs.files,
         theme=inputs.theme,
-        load_keys=load_keys,
         trusted=not inputs.recent,
-        manifest=token,
+        **changed,  # type: ignore[arg-type]
     )
     remember(builder.cache_dir, output, remembered)
-    return BodyEdits(remembered, len(changed), "front matter" if front_matter else "bodies", plan)
+    return remembered
 
 
 def _edit(old: FileResult, new: FileResult) -> Edit | None:
