@@ -5,8 +5,8 @@ a few seconds of the last reload, so we watch and debounce ourselves, and tell i
 websocket clients to reload only after a rebuild has finished and been swapped in.
 
 A saved briefing whose place in the site cannot have moved has its own page rendered at
-once and served from memory while the whole site builds on another thread; the reload
-is pushed twice, for that page and for the finished build.
+once and served from memory while the whole site builds on another thread: the browsers
+showing that page reload at once, and every other page once the finished build is in.
 """
 
 from __future__ import annotations
@@ -273,28 +273,54 @@ def _poll_in_child(
 
 @dataclass
 class PreviewState:
-    """What the browser asks about: which build it sees, and the errors of the last try."""
+    """What the browser asks about: which build it sees, and the errors of the last try.
 
-    generation: int = 0  # bumps after every successful build is swapped in
+    Each page has a version, the generation it last changed in: a page served with an older
+    one reloads. Most pages change with each build; a page shown ahead changes alone."""
+
+    generation: int = 0  # bumps after every build swapped in, and every page shown ahead
+    built: int = 0  # the generation of the last successful build
     attempt: int = 0  # bumps after every build, good or bad
     errors: list[str] = field(default_factory=list)
     building: threading.Event = field(default_factory=threading.Event)  # a build is under way
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Pages served from memory ahead of the build that will write them (output file → the
+    # generation they were shown in).
+    shown: dict[str, int] = field(default_factory=dict)
     # Pages shown ahead of the last build that it wrote with the same bytes (output file →
     # the generation they were shown in): a browser showing one has nothing to reload.
     settled: dict[str, int] = field(default_factory=dict)
 
+    def version(self, page: str | None) -> int:
+        """The generation `page` (an output file) last changed in; call with the lock held."""
+        if page is None:
+            return self.built
+        return self.shown.get(page, self.settled.get(page, self.built))
+
     def as_json(self, page: str | None = None) -> str:
-        """The state, as the page at `page` (an output file) sees it."""
+        """The state, as the page at `page` (an output file) sees it; with no page, the
+        generation of the last change anywhere."""
         with self.lock:
             return json.dumps(
                 {
-                    "generation": self.settled.get(page, self.generation) if page else self.generation,
+                    "generation": self.version(page) if page else self.generation,
                     "attempt": self.attempt,
                     "errors": self.errors,
                     "building": self.building.is_set(),
                 }
             )
+
+
+@dataclass(frozen=True)
+class ReloadScope:
+    """Which open pages a change reloads (output files): only those given, or, with none
+    given, every page but those spared."""
+
+    only: frozenset[str] | None = None
+    spared: frozenset[str] = frozenset()
+
+    def reaches(self, page: str | None) -> bool:
+        return (self.only is None or page in self.only) and page not in self.spared
 
 
 class Preview:
@@ -311,9 +337,9 @@ class Preview:
         self.report = report
         self.state = PreviewState()
         self.stop = threading.Event()
-        # Called after each build attempt, and when a page is shown ahead: browsers showing
-        # the pages given (output files) need not reload.
-        self.on_change: Callable[[frozenset[str]], None] = lambda settled: None
+        # Called after each build attempt, and when a page is shown ahead, with the pages
+        # whose browsers should reload.
+        self.on_change: Callable[[ReloadScope], None] = lambda scope: None
         self.thread = threading.Thread(target=self._watch, name="briefings-watch", daemon=True)
         self.builder = threading.Thread(target=self._build_when_wanted, name="briefings-build", daemon=True)
         self.wanted = threading.Event()  # files changed since the last build started
@@ -331,11 +357,18 @@ class Preview:
         self.moved: dict[str, int] = {}
         self.latest: dict[str, int] = {}  # every file saved: absolute path → its last burst
 
-    def page_ahead(self, relative: str) -> bytes | None:
-        """A saved briefing's page, rendered before the build that writes it has finished."""
+    def page_ahead(self, relative: str) -> tuple[bytes | None, int]:
+        """A saved briefing's page, rendered before the build that writes it has finished
+        (None for a page served from the output folder), and the page's version. The
+        version is read first: a page the next build has changed meanwhile reloads."""
         with self.state.lock:
             found = self.ahead.get(relative)
-        return found[2] if found else None
+            version = self.state.version(relative)
+        return (found[2] if found else None), version
+
+    def _ahead_changed(self) -> None:
+        # With the lock held.
+        self.state.shown = {file: shown for file, (_, _, _, shown) in self.ahead.items()}
 
     def saved(self, changed: list[str]) -> None:
         """Files changed: show a saved briefing's own page at once where it cannot be wrong
@@ -359,11 +392,12 @@ class Preview:
                 self.state.generation += 1
             for source, (file, data) in quick.items():
                 self.ahead[str(file)] = (burst, source, data, self.state.generation)
+            self._ahead_changed()
             self.latest.update(dict.fromkeys(touched, burst))
             if ahead and not quick:
                 self.moved.update(dict.fromkeys(touched, burst))
         if quick:
-            self.on_change(frozenset())
+            self.on_change(ReloadScope(only=frozenset(str(file) for file, _ in quick.values())))
         self.wanted.set()
 
     def _build_when_wanted(self) -> None:
@@ -425,14 +459,18 @@ class Preview:
             # What this build read replaces the pages shown ahead of it; after a failed
             # build the last good site is what the preview shows, every page of it.
             self.ahead = {k: v for k, v in self.ahead.items() if v[0] > covered and result is not None}
+            self._ahead_changed()
             self.state.settled = settled
             if result is not None:
                 self.state.generation += 1
+                self.state.built = self.state.generation
                 self.state.errors = []
             else:
                 self.state.errors = [p.format(Path.cwd()) for p in problems if p.severity == "error"]
+            # Pages shown ahead of a later build show what is newer than this one.
+            spared = frozenset(settled) | frozenset(self.ahead)
         self.report(result, problems, seconds)
-        self.on_change(frozenset(settled))
+        self.on_change(ReloadScope(spared=spared))
 
     def _show_planned(self, moved: dict[str, int], outputs: Sequence[Output], env: Environment) -> None:
         """Show the pages of moved briefings from the build under way, once it has planned
@@ -456,8 +494,9 @@ class Preview:
                 self.state.generation += 1
             for file, source, data, burst in shown:
                 self.ahead[file] = (burst, source, data, self.state.generation)
+            self._ahead_changed()
         if shown:
-            self.on_change(frozenset())
+            self.on_change(ReloadScope(only=frozenset(file for file, *_ in shown)))
 
     def start(self) -> None:
         if hasattr(os, "fork"):
@@ -607,7 +646,7 @@ def make_app(preview: Preview, host: str) -> web.Application:
         async def get(self, path: str, include_body: bool = True) -> None:
             if "\x00" in path:  # no file has such a name; the file system would raise
                 raise web.HTTPError(404)
-            ahead = preview.page_ahead(output_file(path))
+            ahead, self.request.page_version = preview.page_ahead(output_file(path))  # type: ignore[attr-defined]
             if ahead is None:
                 await super().get(path, include_body)
                 return
@@ -671,6 +710,7 @@ def make_app(preview: Preview, host: str) -> web.Application:
 
         def __init__(self, request) -> None:  # type: ignore[no-untyped-def]
             super().__init__(request)
+            self.request = request
             self.head = request.method == "HEAD"
 
         def transform_first_chunk(self, status_code, headers, chunk, finishing):  # type: ignore[no-untyped-def]
@@ -678,9 +718,14 @@ def make_app(preview: Preview, host: str) -> web.Application:
                 # No body to add the scripts to, so no telling how long GET's will be.
                 headers.pop("Content-Length", None)
             if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
+                # The page's version as it was before its bytes were read (SiteFiles.get).
+                version = getattr(self.request, "page_version", None)
+                if version is None:
+                    with preview.state.lock:
+                        version = preview.state.version(None)
                 script = (
                     f'<script src="/livereload.js?port={app.settings["preview_port"]}"></script>'
-                    f'<script src="/_briefings/overlay.js" data-generation="{preview.state.generation}"></script>'
+                    f'<script src="/_briefings/overlay.js" data-generation="{version}"></script>'
                 ).encode()
                 chunk = chunk.replace(b"</head>", script + b"</head>", 1)
                 if "Content-Length" in headers:
@@ -780,17 +825,17 @@ def serve(
         preview.since = snapshot(watched)
         preview.rebuild()
 
-        def reload_browsers(settled: frozenset[str]) -> None:
-            # Those showing a settled page are left out of this one reload.
+        def reload_browsers(scope: ReloadScope) -> None:
+            # Those the change does not reach are left out of this one reload.
             waiters = LiveReloadHandler.waiters
-            resting = {waiter for waiter in waiters if getattr(waiter, "page", None) in settled}
+            resting = {waiter for waiter in waiters if not scope.reaches(getattr(waiter, "page", None))}
             waiters -= resting
             try:
                 LiveReloadHandler.reload_waiters("index.html")
             finally:
                 waiters |= resting
 
-        preview.on_change = lambda settled: loop.add_callback(reload_browsers, settled)
+        preview.on_change = lambda scope: loop.add_callback(reload_browsers, scope)
         app = make_app(preview, host)
         app.settings["preview_port"] = actual_port
         server = HTTPServer(app)

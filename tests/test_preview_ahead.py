@@ -67,36 +67,40 @@ def test_nothing_is_shown_ahead_for_a_new_file_or_another_kind_of_file(example_c
 def test_a_burst_of_saves_shows_nothing_ahead_of_its_build(example_copy):
     # Several files saved at once (a branch switched): the browsers reload once, after the
     # build that reads them all, not first for one page and then again.
-    from briefings.serve import Preview
+    from briefings.serve import Preview, ReloadScope
 
     build(options(example_copy))
     saved = edit(example_copy, "title: ", "title: Edited — ")
     other = example_copy.content / "briefings/2026-03-06-analysis-what-the-agreement-leaves-open.md"
     other.write_text(other.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
-    reloads: list[frozenset[str]] = []
+    reloads: list[ReloadScope] = []
     preview.on_change = reloads.append
     preview.saved([str(saved), str(other)])
     assert preview.ahead == {} and reloads == [] and preview.wanted.is_set()
-    preview.saved([str(saved)])  # one file: its page is shown at once, every browser reloads
-    assert len(preview.ahead) == 1 and reloads == [frozenset()]
+    preview.saved([str(saved)])  # one file: its page is shown at once, where it is open
+    assert len(preview.ahead) == 1 and reloads == [ReloadScope(only=frozenset(preview.ahead))]
 
 
 def test_a_page_the_build_writes_as_it_was_shown_ahead_is_not_reloaded_again(example_copy):
     # A new title: its page is shown at once, then the build writes that very page. The
-    # browsers showing it have nothing new to show; every other page reloads.
-    from briefings.serve import Preview
+    # browsers showing it have nothing new to show; every other page reloads, then only.
+    from briefings.serve import Preview, ReloadScope
 
     build(options(example_copy))
     saved = edit(example_copy, "title: ", "title: Edited — ")
     preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
-    reloads: list[frozenset[str]] = []
+    reloads: list[ReloadScope] = []
     preview.on_change = reloads.append
+    before = json.loads(preview.state.as_json("chronology/index.html"))["generation"]
     preview.saved([str(saved)])
     ((file, (*_, shown)),) = preview.ahead.items()
-    assert reloads == [frozenset()] and shown == preview.state.generation
+    assert reloads == [ReloadScope(only=frozenset({file}))] and shown == preview.state.generation
+    assert json.loads(preview.state.as_json(file))["generation"] == shown > before
+    # The timeline has not changed yet: a browser showing it keeps it (and a click on it).
+    assert json.loads(preview.state.as_json("chronology/index.html"))["generation"] == before
     preview.rebuild()
-    assert reloads[-1] == {file}
+    assert reloads[-1] == ReloadScope(spared=frozenset({file}))
     status = json.loads(preview.state.as_json(file))
     assert status["generation"] == shown < preview.state.generation  # current, for that page
     assert (
@@ -109,7 +113,7 @@ def test_a_page_the_build_writes_as_it_was_shown_ahead_is_not_reloaded_again(exa
     ((file, (burst, source, data, shown)),) = preview.ahead.items()
     preview.ahead[file] = (burst, source, data.replace(b"Edited again", b"Edited twice"), shown)
     preview.rebuild()
-    assert reloads[-1] == frozenset() and preview.state.settled == {}
+    assert reloads[-1] == ReloadScope() and preview.state.settled == {}
 
 
 def test_a_briefing_that_moves_is_shown_from_the_next_build_once_it_is_planned(example_copy, monkeypatch):
@@ -117,7 +121,7 @@ def test_a_briefing_that_moves_is_shown_from_the_next_build_once_it_is_planned(e
     # build's own page is shown as soon as that build has planned it, before it renders and
     # writes the whole site (seconds on a large archive); then it is not reloaded again.
     from briefings import incremental
-    from briefings.serve import Preview
+    from briefings.serve import Preview, ReloadScope
 
     shown_before_writing: dict[str, bytes] = {}
     write = incremental.Builder.write
@@ -141,7 +145,7 @@ def test_a_briefing_that_moves_is_shown_from_the_next_build_once_it_is_planned(e
     )
     for save, words in saves:
         saved = save()
-        reloads: list[frozenset[str]] = []
+        reloads: list[ReloadScope] = []
         preview.on_change = reloads.append
         shown_before_writing.clear()
         preview.saved([str(saved)])
@@ -150,7 +154,8 @@ def test_a_briefing_that_moves_is_shown_from_the_next_build_once_it_is_planned(e
         ((file, data),) = shown_before_writing.items()
         assert words in data.decode()
         assert (example_copy.output / file).read_bytes() == data  # the very page it wrote
-        assert reloads == [frozenset(), frozenset({file})]  # shown once, not loaded again
+        # Shown where it is open, then every other page reloads, not that one again.
+        assert reloads == [ReloadScope(only=frozenset({file})), ReloadScope(spared=frozenset({file}))]
 
 
 def test_a_moved_briefing_saved_again_during_the_build_is_not_shown_from_it(example_copy, monkeypatch):

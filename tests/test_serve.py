@@ -152,7 +152,7 @@ def test_saves_reach_the_open_page(preview, browser):
 def test_a_new_title_loads_its_page_once_and_every_other_open_page_follows(preview, browser):
     # The saved briefing's page is shown at once, before the whole site is built; the build
     # then writes that very page, so it is not loaded a second time. Other pages showing the
-    # title (the timeline) reload once the build is in.
+    # title (the timeline) reload once the build is in, and only then.
     from playwright.sync_api import expect
 
     site, url, _ = preview
@@ -162,6 +162,8 @@ def test_a_new_title_loads_its_page_once_and_every_other_open_page_follows(previ
     expect(timeline.locator(".chronology")).to_be_visible()
     page_loads: list[str] = []
     page.on("load", lambda: page_loads.append(page.url))
+    timeline_loads: list[str] = []
+    timeline.on("load", lambda: timeline_loads.append(timeline.url))
     before = status(url)["generation"]
 
     edit(site, BRIEFING, "title: ", "title: Shown once — ")
@@ -173,6 +175,8 @@ def test_a_new_title_loads_its_page_once_and_every_other_open_page_follows(previ
         time.sleep(0.05)
     page.wait_for_timeout(2500)  # a reload pushed, or found by the page's check each second
     assert page_loads == [url + PAGE]
+    # Not reloaded when the briefing's page was shown ahead: a click then would be cut short.
+    assert timeline_loads == [url + "chronology/"]
     expect(page.locator("h1")).to_contain_text("Shown once — ")
 
 
