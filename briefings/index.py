@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import re
@@ -11,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors, warning
@@ -208,7 +209,151 @@ def build_site(
     )
 
 
+# -- one briefing, placed ahead of the next index ---------------------------
+
+
+def article_among(
+    briefing: Briefing,
+    others: Iterable[Article],
+    topics: Iterable[Term],
+    actors: Iterable[Term],
+    now: datetime,
+) -> Article | None:
+    """The article `briefing` would be among `others` (the last index's articles of every
+    other briefing), found without indexing the whole site again: for a preview to show
+    its page in a moment while the site builds. Its earlier version may still be in the
+    entries of events others report too: it is left out there.
+
+    It is build_site's, but for what turns on the rest of the corpus once the briefing is
+    in it: a name spelled another way may now be a term's most used one, and an error
+    elsewhere may stop the build. None where it has no place: a slug another briefing has,
+    a name that leaves no letters or digits for an address."""
+    rest = list(others)
+    if any(a.briefing.slug == briefing.slug for a in rest):
+        return None
+    topic_terms, actor_terms = _KnownTerms("topic", topics), _KnownTerms("actor", actors)
+    try:
+        own_topics = _unique(topic_terms.term_for(n) for n in briefing.topics)
+        own_actors = _unique(actor_terms.term_for(n) for n in briefing.actors)
+        for event in briefing.events:
+            _unique(actor_terms.term_for(n) for n in event.actors)
+    except KeyError:
+        return None
+    oldest_first = sorted((a.briefing for a in rest), key=_date_and_slug)
+    position = bisect.bisect_left(oldest_first, _date_and_slug(briefing), key=_date_and_slug)
+    oldest_first.insert(position, briefing)
+    related = _related(oldest_first, topic_terms, actor_terms, only=position)[briefing.slug]
+    return Article(
+        briefing=briefing,
+        topics=own_topics,
+        actors=own_actors,
+        events=_events_among(briefing, rest, topic_terms, actor_terms, now),
+        related=related,
+        scheduled=briefing.date > now,
+    )
+
+
+def _date_and_slug(briefing: Briefing) -> tuple[datetime, Slug]:
+    return briefing.date, briefing.slug
+
+
+class _KnownTerms:
+    """The terms of an index already built; a name none of them has makes a new one."""
+
+    def __init__(self, kind: TermKind, known: Iterable[Term]):
+        self.kind = kind
+        self.terms: dict[Slug, Term] = {term.slug: term for term in known}
+        self.by_key: dict[Slug, Slug] = {slug: slug for slug in self.terms}
+        for term in self.terms.values():
+            if term.profile is not None:
+                for spelling in (term.profile.name, *term.profile.aliases):
+                    self.by_key.setdefault(slugify(spelling), term.slug)
+        self.found: dict[str, Term] = {}
+
+    def term_for(self, name: str) -> Term:
+        term = self.found.get(name)
+        if term is None:
+            key = slugify(name)
+            if not key:
+                raise KeyError(name)
+            slug = self.by_key.get(key, key)
+            term = self.terms.get(slug)
+            if term is None:
+                term = self.terms[slug] = Term(self.kind, slug, normalize_name(name), None)
+            self.found[name] = term
+        return term
+
+
+def _events_among(
+    briefing: Briefing, rest: Sequence[Article], topics: _KnownTerms, actors: _KnownTerms, now: datetime
+) -> tuple[ChronologyEntry, ...]:
+    """The chronology entries of `briefing`'s events, as _chronology would make them with it
+    among `rest`: merged with the same events others report, numbered where anchors meet."""
+    if not briefing.events:
+        return ()
+    path = briefing.path.absolute()
+    days = {event.when for event in briefing.events}
+    nearby: dict[str, ChronologyEntry] = {}  # entries of the same dates, each once, by anchor
+    for article in rest:
+        for entry in article.events:
+            if entry.when in days:
+                nearby.setdefault(entry.anchor, entry)
+    reported: dict[tuple[PartialDate, str], list[Briefing]] = {}
+    for entry in nearby.values():
+        reporters = [b for b in entry.briefings if b.path.absolute() != path]
+        if reporters:
+            reported[event_key(entry.when, entry.text)] = reporters
+    mine = {event_key(e.when, e.text_plain): e.when for e in briefing.events}
+    for key in mine:
+        reporters = reported.setdefault(key, [])
+        reporters.append(briefing)
+        reporters.sort(key=_date_and_slug)
+
+    def entry_of(key: tuple[PartialDate, str], reporters: list[Briefing]) -> ChronologyEntry:
+        first = next(e for e in reporters[0].events if event_key(e.when, e.text_plain) == key)
+        actor_names: list[str] = []
+        topic_names: list[str] = []
+        for reporter in reporters:
+            for event in reporter.events:
+                if event_key(event.when, event.text_plain) == key:
+                    actor_names += [*event.actors, *reporter.actors]
+                    topic_names += reporter.topics
+        return ChronologyEntry(
+            when=first.when,
+            kind="event",
+            text_html=first.text_html,
+            text=first.text_plain,
+            briefings=tuple(reporters),
+            actors=_sorted_terms(actor_names, actors),
+            topics=_sorted_terms(topic_names, topics),
+            anchor="",
+            flagged=tuple(b.path for b in reporters if b.draft or b.date > now),
+        )
+
+    entries = {key: entry_of(key, reporters) for key, reporters in reported.items()}
+    # Anchors are numbered in timeline order among the entries that share their words.
+    sharing: dict[str, list[ChronologyEntry]] = defaultdict(list)
+    for entry in sorted(entries.values(), key=_entry_order):
+        sharing[_anchor_base(entry)].append(entry)
+    numbered: dict[int, str] = {}
+    for base, group in sharing.items():
+        for n, entry in enumerate(group, 1):
+            numbered[id(entry)] = f"e-{base}" if n == 1 else f"e-{base}-{n}"
+    own = sorted((entries[key] for key in mine), key=_entry_order)
+    return tuple(replace(entry, anchor=numbered[id(entry)]) for entry in own)
+
+
+def _sorted_terms(names: Iterable[str], index: _TermLookup) -> tuple[Term, ...]:
+    # By slug, a string: each term is one object, and hashing the dataclass costs more.
+    found = {term.slug: term for term in map(index.term_for, dict.fromkeys(names))}
+    return tuple(found[slug] for slug in sorted(found))
+
+
 # -- names → terms ---------------------------------------------------------
+
+
+class _TermLookup(Protocol):
+    def term_for(self, name: str) -> Term: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,11 +547,6 @@ def _chronology(
             pending.actor_names += [*event.actors, *briefing.actors]
             pending.topic_names += briefing.topics
 
-    def terms(names: Iterable[str], index: _Terms) -> tuple[Term, ...]:
-        # By slug, a string: each term is one object, and hashing the dataclass costs more.
-        found = {term.slug: term for term in map(index.term_for, dict.fromkeys(names))}
-        return tuple(found[slug] for slug in sorted(found))
-
     entries = [
         ChronologyEntry(
             when=p.when,
@@ -414,8 +554,8 @@ def _chronology(
             text_html=p.text_html,
             text=p.text,
             briefings=tuple(p.briefings),
-            actors=terms(p.actor_names, actors),
-            topics=terms(p.topic_names, topics),
+            actors=_sorted_terms(p.actor_names, actors),
+            topics=_sorted_terms(p.topic_names, topics),
             anchor="",
         )
         for p in events.values()
@@ -426,26 +566,17 @@ def _chronology(
             text_html="",
             text="",
             briefings=(b,),
-            actors=terms(b.actors, actors),
-            topics=terms(b.topics, topics),
+            actors=_sorted_terms(b.actors, actors),
+            topics=_sorted_terms(b.topics, topics),
             anchor="",
         )
         for b in oldest_first
     ]
-    # Events before the briefings of the same day: what happened, then what was written.
-    entries.sort(
-        key=lambda e: (
-            e.when,
-            e.kind != "event",
-            e.briefings[0].date,
-            e.briefings[0].slug,
-            e.text_html,
-        )
-    )
+    entries.sort(key=_entry_order)
     anchors: set[str] = set()
     finished = []
     for entry in entries:
-        base = f"{entry.when.iso()}-{_anchor_words(entry)}"
+        base = _anchor_base(entry)
         anchor, n = base, 2
         while anchor in anchors:
             anchor, n = f"{base}-{n}", n + 1
@@ -453,6 +584,16 @@ def _chronology(
         flagged = tuple(b.path for b in entry.briefings if b.draft or b.date > now)
         finished.append(replace(entry, anchor=f"e-{anchor}", flagged=flagged))
     return tuple(finished)
+
+
+def _entry_order(entry: ChronologyEntry) -> tuple[object, ...]:
+    # Events before the briefings of the same day: what happened, then what was written.
+    first = entry.briefings[0]
+    return (entry.when, entry.kind != "event", first.date, first.slug, entry.text_html)
+
+
+def _anchor_base(entry: ChronologyEntry) -> str:
+    return f"{entry.when.iso()}-{_anchor_words(entry)}"
 
 
 def _anchor_words(entry: ChronologyEntry) -> str:
@@ -479,9 +620,10 @@ def group_by_month(items: Iterable[T], when: Callable[[T], PartialDate]) -> tupl
 
 
 def _related(
-    oldest_first: Sequence[Briefing], topics: _Terms, actors: _Terms
+    oldest_first: Sequence[Briefing], topics: _TermLookup, actors: _TermLookup, only: int | None = None
 ) -> dict[Slug, tuple[Briefing, ...]]:
-    """Briefings sharing the most actors (weight 2) and topics (weight 1), nearest in time first.
+    """Briefings sharing the most actors (weight 2) and topics (weight 1), nearest in time first;
+    for every briefing, or for the one at position `only`.
 
     Ties in score go to the nearest in time, then to the slug. Each term keeps the set of
     briefings (by position, oldest first) that name it as the bits of one integer; a
@@ -500,7 +642,8 @@ def _related(
     stamps = [(b.date - epoch) // timedelta(microseconds=1) for b in oldest_first]
     everyone = (1 << len(oldest_first)) - 1
     related: dict[Slug, tuple[Briefing, ...]] = {}
-    for i, briefing in enumerate(oldest_first):
+    for i in range(len(oldest_first)) if only is None else (only,):
+        briefing = oldest_first[i]
         best = sum(weight for weight, _ in weighted[i])
         digits = [0] * best.bit_length()  # digits[k]: who has bit k set in their score
         for weight, slug in weighted[i]:

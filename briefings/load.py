@@ -67,6 +67,13 @@ def _misnamed(path: Path) -> bool:
 
 # Editors and systems leave these beside content; they are never published.
 _IGNORED = re.compile(r"^(?:\..*|.*~|#.*#|Thumbs\.db|desktop\.ini)$")
+
+
+def ignored(name: str) -> bool:
+    """A file or folder name a build passes over."""
+    return _IGNORED.match(name) is not None
+
+
 # Names that would be a different path, or no path, on another system or server.
 _UNSAFE_NAME = re.compile(r"[\\:\x00-\x1f\x7f]")
 

@@ -17,7 +17,7 @@ from . import body_edits
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, as_error, has_errors, warning
 from .incremental import Builder, Progress, quiet
-from .index import Article, Site, build_site
+from .index import Article, Site, Term, article_among, build_site
 from .inputs import (
     InputState,
     OutputScan,
@@ -31,7 +31,7 @@ from .inputs import (
     scan_output,
     unchanged,
 )
-from .load import ReadFiles, read_content_file, read_corpus
+from .load import ReadFiles, ignored, is_markdown, read_content_file, read_corpus
 from .model import Briefing
 from .output import check_output_location, recover_output
 from .plan import (
@@ -336,6 +336,8 @@ class LastBuild:
     urls: Urls
     articles: Mapping[str, Article]  # by the absolute path of their file
     pages: frozenset[PurePosixPath]
+    topics: tuple[Term, ...]
+    actors: tuple[Term, ...]
 
 
 def _keep_last(
@@ -348,7 +350,9 @@ def _keep_last(
 ) -> Site:
     articles = {os.path.abspath(a.briefing.path): a for a in site.articles}
     pages = frozenset(o.file for o in outputs)
-    builder.last = LastBuild(replace(options, now=None), config, urls, articles, pages)
+    topics = tuple(index.term for index in site.topics)
+    actors = tuple(index.term for index in site.actors)
+    builder.last = LastBuild(replace(options, now=None), config, urls, articles, pages, topics, actors)
     return site
 
 
@@ -394,6 +398,58 @@ def quick_pages(options: BuildOptions, changed: Iterable[Path]) -> dict[str, tup
         except ContentErrors:
             return {}
     return found
+
+
+def likely_pages(options: BuildOptions, changed: Sequence[Path]) -> dict[str, tuple[PurePosixPath, bytes]]:
+    """The page of a briefing saved alone whose place in the site moved (new topics, actors,
+    date or events; a new file), rendered against the last build's site with the briefing
+    put in its new place (index.article_among), for a preview to show at once.
+
+    Unlike quick_pages, not certain: the build may write it otherwise, and a preview must
+    then show the build's. Returns {absolute source path: (output file, bytes)}, or nothing
+    for anything else, an error, or a briefing that leaves the site (a draft, say)."""
+    builder = builder_for(options)
+    last = builder.last
+    if len(changed) != 1 or not isinstance(last, LastBuild) or last.options != replace(options, now=None):
+        return {}
+    source = os.path.abspath(changed[0])
+    known = last.articles.get(source)
+    if known is not None:
+        path = known.briefing.path
+    else:
+        path = _new_briefing_file(options.content, source)
+        if path is None:
+            return {}
+    _, item, problems = read_content_file(path, "briefings", last.config)
+    if not isinstance(item, Briefing) or has_errors(problems):
+        return {}
+    now = options.now or datetime.now(UTC)
+    if (item.draft and not options.drafts) or (item.date > now and not options.future):
+        return {}
+    others = (article for file, article in last.articles.items() if file != source)
+    article = article_among(item, others, last.topics, last.actors, now)
+    if article is None:
+        return {}
+    page = briefing_page(article, last.config, last.urls)
+    try:
+        return {source: (page.file, _render_ahead(builder, options, last, page))}
+    except ContentErrors:
+        return {}
+
+
+def _new_briefing_file(content: Path, source: str) -> Path | None:
+    """`source` as a build would find it among the briefings: content/briefings/…/x.md,
+    a file of its own, under no name a build passes over."""
+    try:
+        relative = Path(source).relative_to(os.path.abspath(content / "briefings"))
+    except ValueError:
+        return None
+    path = content / "briefings" / relative
+    if not is_markdown(path) or path.is_symlink() or not path.is_file():
+        return None
+    if any(ignored(part) for part in relative.parts):
+        return None
+    return path
 
 
 def warm_quick_pages(options: BuildOptions) -> None:

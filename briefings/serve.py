@@ -45,7 +45,15 @@ from .errors import ContentError, ContentErrors
 from .exports import CONTENT_SECURITY_POLICY
 from .index import Article
 from .output import UnsafePath
-from .pipeline import BuildOptions, BuildReport, build, check_output, quick_pages, warm_quick_pages
+from .pipeline import (
+    BuildOptions,
+    BuildReport,
+    build,
+    check_output,
+    likely_pages,
+    quick_pages,
+    warm_quick_pages,
+)
 from .plan import Output, PlannedPage
 from .render import render_page
 
@@ -371,8 +379,10 @@ class Preview:
         self.state.shown = {file: shown for file, (_, _, _, shown) in self.ahead.items()}
 
     def saved(self, changed: list[str]) -> None:
-        """Files changed: show a saved briefing's own page at once where it cannot be wrong
-        (pipeline.quick_pages decides), then have the whole site built again."""
+        """Files changed: show a saved briefing's own page at once, then have the whole site
+        built again. Where the page cannot be wrong (pipeline.quick_pages decides), the
+        build only confirms it; where the briefing moved (pipeline.likely_pages), the
+        build's own page replaces it if it differs, as soon as that build has planned it."""
         with self.state.lock:
             self.changes += 1
             burst = self.changes
@@ -380,24 +390,29 @@ class Preview:
         # One file saved: its page is shown ahead of the build. A burst (several files, a
         # branch switched) reloads the browsers once, after the build that reads it all;
         # while the site has errors, the last good site is shown until they are fixed.
+        ahead = len(changed) == 1 and not broken
         try:
-            ahead = len(changed) == 1 and not broken
             quick = quick_pages(self.options, [Path(p) for p in changed]) if ahead else {}
         except (OSError, ContentErrors):
             quick = {}
+        try:
+            likely = likely_pages(self.options, [Path(p) for p in changed]) if ahead and not quick else {}
+        except (OSError, ContentErrors):
+            likely = {}
+        shown = quick or likely
         touched = {os.path.abspath(p) for p in changed}
         with self.state.lock:
             self.ahead = {k: v for k, v in self.ahead.items() if v[1] not in touched}
-            if quick:
+            if shown:
                 self.state.generation += 1
-            for source, (file, data) in quick.items():
+            for source, (file, data) in shown.items():
                 self.ahead[str(file)] = (burst, source, data, self.state.generation)
             self._ahead_changed()
             self.latest.update(dict.fromkeys(touched, burst))
             if ahead and not quick:
                 self.moved.update(dict.fromkeys(touched, burst))
-        if quick:
-            self.on_change(ReloadScope(only=frozenset(str(file) for file, _ in quick.values())))
+        if shown:
+            self.on_change(ReloadScope(only=frozenset(str(file) for file, _ in shown.values())))
         self.wanted.set()
 
     def _build_when_wanted(self) -> None:
@@ -488,8 +503,13 @@ class Preview:
                     continue  # a template fails on it: the build reports it
         with self.state.lock:
             # Not saved again since this build read it (as far as the watcher has said: a
-            # save it reports later removes the page, as for pages shown from the last build).
-            shown = [item for item in shown if self.latest.get(item[1]) == item[3]]
+            # save it reports later removes the page, as for pages shown from the last build),
+            # nor shown already as it is (likely_pages guessed it right).
+            shown = [
+                item
+                for item in shown
+                if self.latest.get(item[1]) == item[3] and self.ahead.get(item[0], (0, "", b""))[2] != item[2]
+            ]
             if shown:
                 self.state.generation += 1
             for file, source, data, burst in shown:

@@ -4,6 +4,8 @@ must be the one the build then writes, and nothing is shown ahead when it could 
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
 
 from briefings.pipeline import BuildOptions, build, quick_pages
 
@@ -116,23 +118,29 @@ def test_a_page_the_build_writes_as_it_was_shown_ahead_is_not_reloaded_again(exa
     assert reloads[-1] == ReloadScope() and preview.state.settled == {}
 
 
-def test_a_briefing_that_moves_is_shown_from_the_next_build_once_it_is_planned(example_copy, monkeypatch):
-    # A new topic, or a new file: the last build has no page to show for it, but the next
-    # build's own page is shown as soon as that build has planned it, before it renders and
-    # writes the whole site (seconds on a large archive); then it is not reloaded again.
+def _watching_writes(monkeypatch, preview) -> list[dict[str, bytes]]:
+    """What the preview shows ahead each time a build starts writing the site."""
     from briefings import incremental
-    from briefings.serve import Preview, ReloadScope
 
-    shown_before_writing: dict[str, bytes] = {}
+    shown: list[dict[str, bytes]] = []
     write = incremental.Builder.write
 
     def writing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        shown_before_writing.update({file: data for file, (_, _, data, _) in preview.ahead.items()})
+        shown.append({file: data for file, (_, _, data, _) in preview.ahead.items()})
         return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(incremental.Builder, "write", writing)
+    return shown
+
+
+def test_a_briefing_that_moves_is_shown_at_once_and_the_build_confirms_it(example_copy, monkeypatch):
+    # A new topic, or a new file: its page is shown at once, placed in the last build's
+    # site; the build then writes that very page, so a browser showing it loads it once.
+    from briefings.serve import Preview, ReloadScope
 
     build(options(example_copy))
     preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
-    monkeypatch.setattr(incremental.Builder, "write", writing)
+    shown_before_writing = _watching_writes(monkeypatch, preview)
     saves = (
         (lambda: edit(example_copy, "topics: [", "topics: [Fisheries, "), "Fisheries"),
         (
@@ -149,25 +157,56 @@ def test_a_briefing_that_moves_is_shown_from_the_next_build_once_it_is_planned(e
         preview.on_change = reloads.append
         shown_before_writing.clear()
         preview.saved([str(saved)])
-        assert preview.ahead == {}  # nothing from the last build
-        preview.rebuild()
-        ((file, data),) = shown_before_writing.items()
+        ((file, (_, _, data, _)),) = preview.ahead.items()
         assert words in data.decode()
+        preview.rebuild()
+        assert shown_before_writing == [{file: data}]  # not replaced once the build planned it
         assert (example_copy.output / file).read_bytes() == data  # the very page it wrote
         # Shown where it is open, then every other page reloads, not that one again.
         assert reloads == [ReloadScope(only=frozenset({file})), ReloadScope(spared=frozenset({file}))]
 
 
+def test_a_moved_briefing_the_build_places_otherwise_is_shown_again_once_planned(example_copy, monkeypatch):
+    # Another briefing spells its topic "fisheries"; this one adds "Fisheries". The two
+    # spellings tie, and the topic takes the name first in code-point order: the last
+    # build's site cannot tell. The build's own page replaces it as soon as it is planned,
+    # before the whole site is written.
+    from briefings.serve import Preview, ReloadScope
+
+    visit = example_copy.content / "briefings/2026-03-04-burgum-meets-rodriguez-in-caracas.md"
+    text = visit.read_text(encoding="utf-8")
+    visit.write_text(text.replace("topics: [", "topics: [fisheries, ", 1), encoding="utf-8")
+    build(options(example_copy))
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    shown_before_writing = _watching_writes(monkeypatch, preview)
+    reloads: list[ReloadScope] = []
+    preview.on_change = reloads.append
+    saved = edit(example_copy, "topics: [", "topics: [Fisheries, ")
+    preview.saved([str(saved)])
+    ((file, (_, _, guessed, _)),) = preview.ahead.items()
+    assert ">fisheries</a>" in guessed.decode()
+    preview.rebuild()
+    ((shown,),) = (tuple(found.values()) for found in shown_before_writing)
+    assert ">Fisheries</a>" in shown.decode()
+    assert (example_copy.output / file).read_bytes() == shown
+    assert reloads == [
+        ReloadScope(only=frozenset({file})),
+        ReloadScope(only=frozenset({file})),
+        ReloadScope(spared=frozenset({file})),
+    ]
+
+
 def test_a_moved_briefing_saved_again_during_the_build_is_not_shown_from_it(example_copy, monkeypatch):
-    # The build read the first save; the second came while it planned: its page would be stale.
-    from briefings import incremental, pipeline
+    # The build read the first save; the second came while it planned: its page would be
+    # stale, and the page placed for the second save stays until the next build.
+    from briefings import pipeline
     from briefings.serve import Preview
 
     build(options(example_copy))
     saved = edit(example_copy, "topics: [", "topics: [Fisheries, ")
     preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
-    prepare, write = pipeline.prepare, incremental.Builder.write
-    shown_before_writing: list[dict] = []
+    prepare = pipeline.prepare
+    shown_before_writing = _watching_writes(monkeypatch, preview)
 
     def saved_again_while_planning(*args, **kwargs):  # type: ignore[no-untyped-def]
         planned = prepare(*args, **kwargs)
@@ -175,19 +214,15 @@ def test_a_moved_briefing_saved_again_during_the_build_is_not_shown_from_it(exam
         preview.saved([str(saved)])  # the watcher reports it while this build runs
         return planned
 
-    def writing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        shown_before_writing.append(dict(preview.ahead))
-        return write(self, *args, **kwargs)
-
     monkeypatch.setattr(pipeline, "prepare", saved_again_while_planning)
-    monkeypatch.setattr(incremental.Builder, "write", writing)
     preview.saved([str(saved)])
     preview.rebuild()
-    assert shown_before_writing == [{}] and preview.wanted.is_set()
+    ((shown,),) = (tuple(found.values()) for found in shown_before_writing)
+    assert b"Whaling" in shown and preview.wanted.is_set()
     monkeypatch.setattr(pipeline, "prepare", prepare)
-    preview.rebuild()  # the next build reads the second save, and shows it
-    (shown,) = shown_before_writing[1].values()
-    assert b"Whaling" in shown[2]
+    preview.rebuild()  # the next build reads the second save, and writes what was shown
+    (file,) = preview.state.settled
+    assert (example_copy.output / file).read_bytes() == shown
 
 
 def test_nothing_is_shown_ahead_while_the_site_has_errors(example_copy):
@@ -253,3 +288,70 @@ def test_after_a_title_edit_pages_shown_ahead_carry_the_new_title_of_related_bri
     build(options(example_copy))
     for file, page in shown.values():
         assert (example_copy.output / file).read_bytes() == page
+
+
+RELATIONS = "briefings/2026-03-05-us-and-venezuela-agree-to-restore-relations.md"
+VISIT = "briefings/2026-03-04-burgum-meets-rodriguez-in-caracas.md"
+EVENTS = (
+    "events:\n"
+    "  - date: 2026-01-03\n"
+    "    text: U.S. forces capture Nicolás Maduro in Caracas.\n"
+    "    actors: [Nicolás Maduro]\n"
+)
+
+
+def test_a_briefing_that_moves_is_shown_at_once_as_the_build_then_writes_it(example_copy):
+    # What a writer does that moves a briefing in the site: its page is rendered against the
+    # last build's site with the briefing put in its new place, and that is the very page
+    # the build writes, related briefings, event links and term links included.
+    site = example_copy
+    build(options(site))
+    saves = {
+        "a new topic": lambda: edit(site, "topics: [", "topics: [Fisheries, "),
+        "a topic with a profile, by its name": lambda: edit(
+            site, "topics: [", "topics: [Critical minerals, "
+        ),
+        "an actor fewer (other related briefings)": lambda: edit(site, "Doug Burgum, Delcy Rodriguez, ", ""),
+        "another date": lambda: edit(site, "date: 2026-03-05\n", "date: 2026-01-04\n"),
+        "its own address": lambda: edit(
+            site, "location: Washington", "slug: ties-restored\nlocation: Washington"
+        ),
+        "an event other briefings report too, gone": lambda: edit(site, EVENTS.removeprefix("events:\n"), ""),
+        "a new event, sharing its words and day with one it then comes before": lambda: edit(
+            site,
+            "events:\n",
+            "events:\n  - date: 2026-03-04\n    text: Interior Secretary Doug Burgum travels to Caracas\n",
+        ),
+        "a new file": lambda: site.write(
+            "briefings/2026-03-09-fishing-talks.md",
+            "---\ntitle: Fishing talks open\ndate: 2026-03-09\ntopics: [Fisheries, Diplomacy]\n"
+            "actors: [Delcy Rodríguez, Ministry of Fisheries]\n"
+            "sources:\n  - {outlet: Reuters}\n" + EVENTS + "---\nText.\n",
+        ),
+        "a new file reporting an event first": lambda: site.write(
+            "briefings/2026-01-03-early-word.md",
+            "---\ntitle: Early word\ndate: 2026-01-03T06:00:00Z\ntopics: [US–Venezuela]\n"
+            "sources:\n  - {outlet: AP}\n"
+            "events:\n  - date: 2026-01-03\n    text: U.S. forces capture *Nicolás Maduro* in Caracas!\n"
+            "---\nText.\n",
+        ),
+        "a draft, shown in preview": lambda: edit(
+            site, "location: Washington", "draft: true\nlocation: Washington"
+        ),
+    }
+    for what, save in saves.items():
+        preview_site = replace(options(site), drafts=True, future=True)
+        likely, built = _likely_then_built_with(site, save, preview_site)
+        assert likely == built, what
+
+
+def _likely_then_built_with(site, save, given) -> tuple[bytes, bytes]:
+    from briefings.pipeline import likely_pages
+
+    build(given)
+    saved = save()
+    likely = likely_pages(given, [saved])
+    assert len(likely) == 1, likely
+    file, data = likely[os.path.abspath(saved)]
+    build(given)
+    return data, (site.output / file).read_bytes()
