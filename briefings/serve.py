@@ -31,7 +31,7 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -391,15 +391,8 @@ class Preview:
         # branch switched) reloads the browsers once, after the build that reads it all;
         # while the site has errors, the last good site is shown until they are fixed.
         ahead = len(changed) == 1 and not broken
-        try:
-            quick = quick_pages(self.options, [Path(p) for p in changed]) if ahead else {}
-        except (OSError, ContentErrors):
-            quick = {}
-        try:
-            likely = likely_pages(self.options, [Path(p) for p in changed]) if ahead and not quick else {}
-        except (OSError, ContentErrors):
-            likely = {}
-        shown = quick or likely
+        quick = self._ahead(quick_pages, changed) if ahead else {}
+        shown = quick or (self._ahead(likely_pages, changed) if ahead else {})
         touched = {os.path.abspath(p) for p in changed}
         with self.state.lock:
             self.ahead = {k: v for k, v in self.ahead.items() if v[1] not in touched}
@@ -414,6 +407,21 @@ class Preview:
         if shown:
             self.on_change(ReloadScope(only=frozenset(str(file) for file, _ in shown.values())))
         self.wanted.set()
+
+    def _ahead(
+        self,
+        pages: Callable[[BuildOptions, list[Path]], dict[str, tuple[PurePosixPath, bytes]]],
+        changed: list[str],
+    ) -> dict[str, tuple[PurePosixPath, bytes]]:
+        """Pages to show ahead of the build; none where they cannot be made. The build follows
+        anyway: a bug here is printed, and must not stop the preview from watching."""
+        try:
+            return pages(self.options, [Path(p) for p in changed])
+        except (OSError, ContentErrors):
+            return {}
+        except Exception:
+            traceback.print_exc()
+            return {}
 
     def _build_when_wanted(self) -> None:
         if self.last is not None:

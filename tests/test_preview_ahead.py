@@ -355,3 +355,25 @@ def _likely_then_built_with(site, save, given) -> tuple[bytes, bytes]:
     file, data = likely[os.path.abspath(saved)]
     build(given)
     return data, (site.output / file).read_bytes()
+
+
+def test_a_failure_to_show_a_page_ahead_is_printed_and_the_site_still_builds(
+    example_copy, monkeypatch, capsys
+):
+    # Showing a page ahead is a shortcut: whatever goes wrong there, the save is built.
+    from briefings import serve
+    from briefings.serve import Preview
+
+    build(options(example_copy))
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("placing failed")
+
+    monkeypatch.setattr(serve, "likely_pages", broken)
+    saved = edit(example_copy, "topics: [", "topics: [Fisheries, ")
+    preview.saved([str(saved)])
+    assert preview.ahead == {} and preview.wanted.is_set()
+    assert "RuntimeError: placing failed" in capsys.readouterr().err
+    preview.rebuild()
+    assert "Fisheries" in (example_copy.output / "topics/fisheries/index.html").read_text(encoding="utf-8")
