@@ -67,8 +67,17 @@ def _pool(
     _task, _items = task, items
     gc.freeze()  # the workers' collectors leave the inherited objects (and their pages) alone
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
+        try:
             yield pool
+        except BaseException:
+            pool.terminate()
+            raise
+        # All done: the workers are told to stop and leave on their own. Terminating them
+        # signals them, and one still starting may meet the signal before it has put back
+        # the default handler: it would wait forever for work, and the build for it.
+        pool.close()
+        pool.join()
     finally:
         gc.unfreeze()
         _task, _items = None, ()
