@@ -7,7 +7,7 @@ import dataclasses
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
@@ -224,10 +224,9 @@ def article_among(
     its page in a moment while the site builds. Its earlier version may still be in the
     entries of events others report too: it is left out there.
 
-    It is build_site's, but for what turns on the rest of the corpus once the briefing is
-    in it: a name spelled another way may now be a term's most used one, and an error
-    elsewhere may stop the build. None where it has no place: a slug another briefing has,
-    a name that leaves no letters or digits for an address."""
+    It is build_site's, but where the rest of the corpus decides: an error elsewhere may
+    stop the build. None where it has no place: a slug another briefing has, a name that
+    leaves no letters or digits for an address."""
     rest = list(others)
     if any(a.briefing.slug == briefing.slug for a in rest):
         return None
@@ -245,8 +244,8 @@ def article_among(
     related = _related(oldest_first, topic_terms, actor_terms, only=position)[briefing.slug]
     return Article(
         briefing=briefing,
-        topics=own_topics,
-        actors=own_actors,
+        topics=_as_most_spelled(own_topics, topic_terms, oldest_first, _topic_names),
+        actors=_as_most_spelled(own_actors, actor_terms, oldest_first, _actor_names),
         events=_events_among(briefing, rest, topic_terms, actor_terms, now),
         related=related,
         scheduled=briefing.date > now,
@@ -255,6 +254,40 @@ def article_among(
 
 def _date_and_slug(briefing: Briefing) -> tuple[datetime, Slug]:
     return briefing.date, briefing.slug
+
+
+def _topic_names(briefing: Briefing) -> Iterable[str]:
+    return briefing.topics
+
+
+def _actor_names(briefing: Briefing) -> Iterable[str]:
+    return (*briefing.actors, *(name for event in briefing.events for name in event.actors))
+
+
+def _as_most_spelled(
+    terms: tuple[Term, ...],
+    lookup: _KnownTerms,
+    briefings: Iterable[Briefing],
+    names_of: Callable[[Briefing], Iterable[str]],
+) -> tuple[Term, ...]:
+    """`terms`, those without a profile named as _resolve_terms names them: by the spelling
+    most used among `briefings`, ties to the first in code-point order. A writer who
+    respells a name, or adds one more use of a spelling, may rename a term."""
+    open_slugs = {term.slug for term in terms if term.profile is None}
+    if not open_slugs:
+        return terms
+    spellings: dict[Slug, Counter[str]] = defaultdict(Counter)
+    for briefing in briefings:
+        for name in names_of(briefing):
+            slug = lookup.term_for(name).slug  # remembered by name: most were looked up already
+            if slug in open_slugs:
+                spellings[slug][normalize_name(name)] += 1
+    return tuple(
+        replace(term, name=min(spellings[term.slug].items(), key=lambda item: (-item[1], item[0]))[0])
+        if term.slug in open_slugs
+        else term
+        for term in terms
+    )
 
 
 class _KnownTerms:
@@ -292,19 +325,30 @@ def _events_among(
     if not briefing.events:
         return ()
     path = briefing.path.absolute()
-    days = {event.when for event in briefing.events}
-    nearby: dict[str, ChronologyEntry] = {}  # entries of the same dates, each once, by anchor
+    # An anchor starts with its entry's date: only entries whose words follow the same
+    # date (a month's "05 …" follows a day's too) can take one this briefing's entries
+    # would have. A briefing's own entry comes after the events of its day: never first.
+    years = {event.when.year for event in briefing.events}
+    prefixes = tuple(f"{event.when.iso()}-" for event in briefing.events)
+    nearby: dict[str, ChronologyEntry] = {}  # each once, by anchor
     for article in rest:
         for entry in article.events:
-            if entry.when in days:
+            if entry.when.year in years:
                 nearby.setdefault(entry.anchor, entry)
     reported: dict[tuple[PartialDate, str], list[Briefing]] = {}
+    kept: dict[tuple[PartialDate, str], ChronologyEntry] = {}  # as the last index made them
     for entry in nearby.values():
+        if not _anchor_base(entry).startswith(prefixes):
+            continue
         reporters = [b for b in entry.briefings if b.path.absolute() != path]
+        key = event_key(entry.when, entry.text)
+        if len(reporters) == len(entry.briefings):
+            kept[key] = entry
         if reporters:
-            reported[event_key(entry.when, entry.text)] = reporters
+            reported[key] = reporters
     mine = {event_key(e.when, e.text_plain): e.when for e in briefing.events}
     for key in mine:
+        kept.pop(key, None)
         reporters = reported.setdefault(key, [])
         reporters.append(briefing)
         reporters.sort(key=_date_and_slug)
@@ -330,15 +374,9 @@ def _events_among(
             flagged=tuple(b.path for b in reporters if b.draft or b.date > now),
         )
 
-    entries = {key: entry_of(key, reporters) for key, reporters in reported.items()}
-    # Anchors are numbered in timeline order among the entries that share their words.
-    sharing: dict[str, list[ChronologyEntry]] = defaultdict(list)
-    for entry in sorted(entries.values(), key=_entry_order):
-        sharing[_anchor_base(entry)].append(entry)
-    numbered: dict[int, str] = {}
-    for base, group in sharing.items():
-        for n, entry in enumerate(group, 1):
-            numbered[id(entry)] = f"e-{base}" if n == 1 else f"e-{base}-{n}"
+    entries = {key: kept.get(key) or entry_of(key, reporters) for key, reporters in reported.items()}
+    in_order = sorted(entries.values(), key=_entry_order)
+    numbered = {id(entry): anchor for entry, anchor in zip(in_order, _anchors(in_order), strict=True)}
     own = sorted((entries[key] for key in mine), key=_entry_order)
     return tuple(replace(entry, anchor=numbered[id(entry)]) for entry in own)
 
@@ -573,17 +611,25 @@ def _chronology(
         for b in oldest_first
     ]
     entries.sort(key=_entry_order)
-    anchors: set[str] = set()
-    finished = []
-    for entry in entries:
+    return tuple(
+        replace(
+            entry, anchor=anchor, flagged=tuple(b.path for b in entry.briefings if b.draft or b.date > now)
+        )
+        for entry, anchor in zip(entries, _anchors(entries), strict=True)
+    )
+
+
+def _anchors(in_order: Iterable[ChronologyEntry]) -> Iterator[str]:
+    """Each entry's anchor, entries in timeline order: its date and first words, numbered
+    from 2 where an earlier entry has them."""
+    taken: set[str] = set()
+    for entry in in_order:
         base = _anchor_base(entry)
         anchor, n = base, 2
-        while anchor in anchors:
+        while anchor in taken:
             anchor, n = f"{base}-{n}", n + 1
-        anchors.add(anchor)
-        flagged = tuple(b.path for b in entry.briefings if b.draft or b.date > now)
-        finished.append(replace(entry, anchor=f"e-{anchor}", flagged=flagged))
-    return tuple(finished)
+        taken.add(anchor)
+        yield f"e-{anchor}"
 
 
 def _entry_order(entry: ChronologyEntry) -> tuple[object, ...]:

@@ -166,16 +166,13 @@ def test_a_briefing_that_moves_is_shown_at_once_and_the_build_confirms_it(exampl
         assert reloads == [ReloadScope(only=frozenset({file})), ReloadScope(spared=frozenset({file}))]
 
 
-def test_a_moved_briefing_the_build_places_otherwise_is_shown_again_once_planned(example_copy, monkeypatch):
-    # Another briefing spells its topic "fisheries"; this one adds "Fisheries". The two
-    # spellings tie, and the topic takes the name first in code-point order: the last
-    # build's site cannot tell. The build's own page replaces it as soon as it is planned,
-    # before the whole site is written.
+def test_a_moved_briefing_the_build_shows_otherwise_is_shown_again_once_planned(example_copy, monkeypatch):
+    # A new topic, then another briefing's new title, saved a moment later: the page shown
+    # at once lists that briefing under its old title among the related ones. The build
+    # reads both saves; its page replaces the first as soon as it is planned, before the
+    # whole site is written.
     from briefings.serve import Preview, ReloadScope
 
-    visit = example_copy.content / "briefings/2026-03-04-burgum-meets-rodriguez-in-caracas.md"
-    text = visit.read_text(encoding="utf-8")
-    visit.write_text(text.replace("topics: [", "topics: [fisheries, ", 1), encoding="utf-8")
     build(options(example_copy))
     preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
     shown_before_writing = _watching_writes(monkeypatch, preview)
@@ -184,15 +181,22 @@ def test_a_moved_briefing_the_build_places_otherwise_is_shown_again_once_planned
     saved = edit(example_copy, "topics: [", "topics: [Fisheries, ")
     preview.saved([str(saved)])
     ((file, (_, _, guessed, _)),) = preview.ahead.items()
-    assert ">fisheries</a>" in guessed.decode()
+    assert "Interior Secretary Burgum holds talks" in guessed.decode()
+    visit = example_copy.content / VISIT
+    visit.write_text(
+        visit.read_text(encoding="utf-8").replace("title: ", "title: Retitled — ", 1), encoding="utf-8"
+    )
+    preview.saved([str(visit)])
+    (other,) = set(preview.ahead) - {file}
     preview.rebuild()
-    ((shown,),) = (tuple(found.values()) for found in shown_before_writing)
-    assert ">Fisheries</a>" in shown.decode()
-    assert (example_copy.output / file).read_bytes() == shown
+    (shown,) = shown_before_writing
+    assert "Retitled — " in shown[file].decode() and "Fisheries" in shown[file].decode()
+    assert (example_copy.output / file).read_bytes() == shown[file]
     assert reloads == [
         ReloadScope(only=frozenset({file})),
+        ReloadScope(only=frozenset({other})),
         ReloadScope(only=frozenset({file})),
-        ReloadScope(spared=frozenset({file})),
+        ReloadScope(spared=frozenset({file, other})),
     ]
 
 
@@ -305,9 +309,30 @@ def test_a_briefing_that_moves_is_shown_at_once_as_the_build_then_writes_it(exam
     # last build's site with the briefing put in its new place, and that is the very page
     # the build writes, related briefings, event links and term links included.
     site = example_copy
-    build(options(site))
+    # Another briefing spells a topic "whaling", and numbers two entries of March 4 that
+    # share their first words (after a month-only one that has them too).
+    visit = site.content / VISIT
+    visit.write_text(
+        visit.read_text(encoding="utf-8")
+        .replace("topics: [", "topics: [whaling, ", 1)
+        .replace(
+            "events:\n",
+            "events:\n  - date: 2026-03\n    text: 04 officials met in Caracas\n"
+            "  - date: 2026-03-04\n    text: Officials met in Caracas.\n"
+            "  - date: 2026-03-04\n    text: Officials met, in Caracas.\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     saves = {
         "a new topic": lambda: edit(site, "topics: [", "topics: [Fisheries, "),
+        "a spelling that ties with another briefing's, and names the topic": lambda: edit(
+            site, "topics: [", "topics: [Whaling, "
+        ),
+        "a name only it uses, respelled": lambda: edit(site, "Fisheries, ", "FISHERIES, "),
+        "an event whose anchor an earlier entry's number took": lambda: edit(
+            site, "events:\n", "events:\n  - date: 2026-03-04\n    text: Officials met in Caracas 2.\n"
+        ),
         "a topic with a profile, by its name": lambda: edit(
             site, "topics: [", "topics: [Critical minerals, "
         ),
