@@ -13,6 +13,11 @@ gives the briefing one more topic instead, a new one each time: the saved briefi
 a new topic page, so its page cannot be the last build's. Each such save waits until the
 build of the one before has finished, unless `--during-builds`: then every save comes
 half a second after the one before showed, while builds are running.
+
+    python benchmarks/serve_reload.py --briefings 10000 --edit error
+
+writes a date that is not one instead, and measures until the page shows the error over it;
+then puts the date back and waits for the site to be built again before the next save.
 """
 
 from __future__ import annotations
@@ -77,9 +82,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=9)
     parser.add_argument(
         "--edit",
-        choices=("title", "topic"),
+        choices=("title", "topic", "error"),
         default="title",
-        help="what each save changes: the title (shown without indexing) or the topics",
+        help="what each save changes: the title (shown without indexing), the topics, or the date to a mistake",
     )
     parser.add_argument(
         "--during-builds",
@@ -124,13 +129,16 @@ def main() -> None:
                 page.goto(f"{url}briefings/{slug}/")
                 for n in range(args.samples):
                     marker = f"Revision {n} "
-                    if args.edit == "topic" and not args.during_builds:
+                    if args.edit in ("topic", "error") and not args.during_builds:
                         wait_until_built(url)
                     time.sleep(0.5)  # let the previous reload settle
                     saved = time.time() * 1000
                     if args.edit == "title":
                         edited = re.sub(r'^title: ("?)', f"title: \\g<1>{marker}", text, count=1, flags=re.M)
                         shows = "m => document.querySelector('h1') && document.querySelector('h1').textContent.includes(m)"
+                    elif args.edit == "error":
+                        edited = re.sub(r"^date: .*$", f"date: revision {n}", text, count=1, flags=re.M)
+                        shows = "m => !!document.getElementById('briefings-build-errors')"
                     else:
                         marker = f"Desk topic {n}"
                         edited = re.sub(r"^topics: \[", f'topics: ["{marker}", ', text, count=1, flags=re.M)
@@ -140,6 +148,11 @@ def main() -> None:
                     page.wait_for_function(shows, arg=marker, polling="raf", timeout=60_000)
                     shown = page.evaluate("Date.now()")
                     samples.append(shown - saved)
+                    if args.edit == "error":  # fixed, and built again, before the next mistake
+                        target.write_text(text, encoding="utf-8")
+                        page.wait_for_function(
+                            "() => !document.getElementById('briefings-build-errors')", timeout=60_000
+                        )
                 browser.close()
         finally:
             process.send_signal(signal.SIGINT)

@@ -31,7 +31,7 @@ from .inputs import (
     scan_output,
     unchanged,
 )
-from .load import ReadFiles, ignored, is_markdown, read_content_file, read_corpus
+from .load import MARKDOWN_SECTIONS, ReadFiles, ignored, is_markdown, read_content_file, read_corpus
 from .model import Briefing
 from .output import check_output_location, recover_output
 from .plan import (
@@ -417,9 +417,10 @@ def likely_pages(options: BuildOptions, changed: Sequence[Path]) -> dict[str, tu
     if known is not None:
         path = known.briefing.path
     else:
-        path = _new_briefing_file(options.content, source)
-        if path is None:
+        found = _as_read(options.content, source)
+        if found is None or found[1] != "briefings":
             return {}
+        path = found[0]
     _, item, problems = read_content_file(path, "briefings", last.config)
     if not isinstance(item, Briefing) or has_errors(problems):
         return {}
@@ -437,19 +438,35 @@ def likely_pages(options: BuildOptions, changed: Sequence[Path]) -> dict[str, tu
         return {}
 
 
-def _new_briefing_file(content: Path, source: str) -> Path | None:
-    """`source` as a build would find it among the briefings: content/briefings/…/x.md,
-    a file of its own, under no name a build passes over."""
+def errors_in_file(options: BuildOptions, path: Path) -> tuple[ContentError, ...]:
+    """The errors the next build will report in one saved content file (a briefing, a
+    profile, a page), found by reading that file alone: for a preview to show them before
+    the whole site is built. Only the file's own: none for any other file, or before a
+    first build."""
+    last = builder_for(options).last
+    found = _as_read(options.content, os.path.abspath(path))
+    if not isinstance(last, LastBuild) or last.options != replace(options, now=None) or found is None:
+        return ()
+    _, _, problems = read_content_file(*found, last.config)
+    return tuple(problem for problem in problems if problem.severity == "error")
+
+
+def _as_read(content: Path, source: str) -> tuple[Path, str] | None:
+    """`source` as a build finds it: its path under `content` and its section (briefings,
+    actors, topics, pages); None for a file no build reads as Markdown, under a name it
+    passes over, or a link."""
     try:
-        relative = Path(source).relative_to(os.path.abspath(content / "briefings"))
+        relative = Path(source).relative_to(os.path.abspath(content))
     except ValueError:
         return None
-    path = content / "briefings" / relative
+    path = content / relative
+    if len(relative.parts) < 2 or relative.parts[0] not in MARKDOWN_SECTIONS:
+        return None
     if not is_markdown(path) or path.is_symlink() or not path.is_file():
         return None
     if any(ignored(part) for part in relative.parts):
         return None
-    return path
+    return path, relative.parts[0]
 
 
 def warm_quick_pages(options: BuildOptions) -> None:

@@ -31,7 +31,8 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import TypeVar
 
 from jinja2 import Environment
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -50,12 +51,15 @@ from .pipeline import (
     BuildReport,
     build,
     check_output,
+    errors_in_file,
     likely_pages,
     quick_pages,
     warm_quick_pages,
 )
 from .plan import Output, PlannedPage
 from .render import render_page
+
+T = TypeVar("T")
 
 POLL_SECONDS = 0.05
 # A burst of saves (an editor writing several files, `git checkout`) gives one rebuild:
@@ -364,6 +368,9 @@ class Preview:
         # shown from the next build once it is planned, before it is rendered and written.
         self.moved: dict[str, int] = {}
         self.latest: dict[str, int] = {}  # every file saved: absolute path → its last burst
+        # Errors found in a file saved alone, shown before the build that reports them:
+        # the burst that saved it, and the messages.
+        self.early: tuple[int, list[str]] | None = None
 
     def page_ahead(self, relative: str) -> tuple[bytes | None, int]:
         """A saved briefing's page, rendered before the build that writes it has finished
@@ -391,10 +398,20 @@ class Preview:
         # branch switched) reloads the browsers once, after the build that reads it all;
         # while the site has errors, the last good site is shown until they are fixed.
         ahead = len(changed) == 1 and not broken
-        quick = self._ahead(quick_pages, changed) if ahead else {}
-        shown = quick or (self._ahead(likely_pages, changed) if ahead else {})
+        quick = self._ahead(quick_pages, changed, {}) if ahead else {}
+        shown = quick or (self._ahead(likely_pages, changed, {}) if ahead else {})
+        # A mistake in the file saved is shown at once, not once the whole site is built.
+        early: tuple[ContentError, ...] = ()
+        if len(changed) == 1 and not shown:
+            early = self._ahead(lambda options, paths: errors_in_file(options, paths[0]), changed, ())
         touched = {os.path.abspath(p) for p in changed}
         with self.state.lock:
+            if early:
+                self.early = (burst, [problem.format(Path.cwd()) for problem in early])
+                self.state.errors = [
+                    *self.state.errors,
+                    *(m for m in self.early[1] if m not in self.state.errors),
+                ]
             self.ahead = {k: v for k, v in self.ahead.items() if v[1] not in touched}
             if shown:
                 self.state.generation += 1
@@ -408,20 +425,17 @@ class Preview:
             self.on_change(ReloadScope(only=frozenset(str(file) for file, _ in shown.values())))
         self.wanted.set()
 
-    def _ahead(
-        self,
-        pages: Callable[[BuildOptions, list[Path]], dict[str, tuple[PurePosixPath, bytes]]],
-        changed: list[str],
-    ) -> dict[str, tuple[PurePosixPath, bytes]]:
-        """Pages to show ahead of the build; none where they cannot be made. The build follows
-        anyway: a bug here is printed, and must not stop the preview from watching."""
+    def _ahead(self, find: Callable[[BuildOptions, list[Path]], T], changed: list[str], nothing: T) -> T:
+        """What to show ahead of the build (pages, errors), or `nothing` where it cannot be
+        found. The build follows anyway: a bug here is printed, and must not stop the
+        preview from watching."""
         try:
-            return pages(self.options, [Path(p) for p in changed])
+            return find(self.options, [Path(p) for p in changed])
         except (OSError, ContentErrors):
-            return {}
+            return nothing
         except Exception:
             traceback.print_exc()
-            return {}
+            return nothing
 
     def _build_when_wanted(self) -> None:
         if self.last is not None:
@@ -484,12 +498,17 @@ class Preview:
             self.ahead = {k: v for k, v in self.ahead.items() if v[0] > covered and result is not None}
             self._ahead_changed()
             self.state.settled = settled
+            # Errors shown early for a file saved after this build read the files still stand.
+            later = self.early[1] if self.early is not None and self.early[0] > covered else []
+            if not later:
+                self.early = None
             if result is not None:
                 self.state.generation += 1
                 self.state.built = self.state.generation
-                self.state.errors = []
+                self.state.errors = list(later)
             else:
-                self.state.errors = [p.format(Path.cwd()) for p in problems if p.severity == "error"]
+                found = [p.format(Path.cwd()) for p in problems if p.severity == "error"]
+                self.state.errors = [*found, *(m for m in later if m not in found)]
             # Pages shown ahead of a later build show what is newer than this one.
             spared = frozenset(settled) | frozenset(self.ahead)
         self.report(result, problems, seconds)

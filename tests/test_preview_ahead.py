@@ -402,3 +402,45 @@ def test_a_failure_to_show_a_page_ahead_is_printed_and_the_site_still_builds(
     assert "RuntimeError: placing failed" in capsys.readouterr().err
     preview.rebuild()
     assert "Fisheries" in (example_copy.output / "topics/fisheries/index.html").read_text(encoding="utf-8")
+
+
+def test_a_mistake_in_the_file_saved_is_shown_before_the_build_reports_it(example_copy, monkeypatch):
+    # The file is read alone at once: its errors are what the build will say, seconds sooner
+    # on a large archive. A build that read the files before the save does not clear them.
+    from briefings import pipeline
+    from briefings.serve import Preview
+
+    build(options(example_copy))
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+
+    def errors() -> list[str]:
+        return json.loads(preview.state.as_json())["errors"]
+
+    saved = edit(example_copy, "date: 2026-03-05", "date: March 5, 2026")
+    preview.saved([str(saved)])
+    (message,) = errors()
+    assert "2026-03-05-us-and-venezuela-agree-to-restore-relations.md:3: date:" in message
+    assert preview.ahead == {}
+    preview.rebuild()
+    assert errors() == [message]  # the build says the same
+    saved = edit(example_copy, "date: March 5, 2026", "date: 2026-03-05")
+    preview.saved([str(saved)])
+    preview.rebuild()
+    assert errors() == []
+
+    prepare = pipeline.prepare
+
+    def broken_while_building(*args, **kwargs):  # type: ignore[no-untyped-def]
+        planned = prepare(*args, **kwargs)  # read the files as they were: sound
+        edit(example_copy, "date: 2026-03-05", "date: March 5, 2026")
+        preview.saved([str(saved)])
+        return planned
+
+    monkeypatch.setattr(pipeline, "prepare", broken_while_building)
+    edit(example_copy, "topics: [", "topics: [Fisheries, ")  # the whole way: it reads the files
+    preview.saved([str(saved)])
+    preview.rebuild()
+    assert errors() == [message] and preview.wanted.is_set()
+    monkeypatch.setattr(pipeline, "prepare", prepare)
+    preview.rebuild()
+    assert errors() == [message]

@@ -173,7 +173,7 @@ def test_a_new_title_loads_its_page_once_and_every_other_open_page_follows(previ
     while status(url)["generation"] < before + 2 or status(url)["building"]:  # shown ahead, then built
         assert time.monotonic() < deadline, status(url)
         time.sleep(0.05)
-    page.wait_for_timeout(2500)  # a reload pushed, or found by the page's check each second
+    page.wait_for_timeout(2500)  # a reload pushed, or found by the page's own checks
     assert page_loads == [url + PAGE]
     # Not reloaded when the briefing's page was shown ahead: a click then would be cut short.
     assert timeline_loads == [url + "chronology/"]
