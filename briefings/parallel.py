@@ -46,9 +46,12 @@ worker_niceness = 0
 
 
 def _worker_signals() -> None:
-    """A worker must die when the pool is closed (SIGTERM), whatever handler the parent
-    set: `serve` turns SIGTERM into a clean stop, and a worker inheriting that would never exit."""
+    """A worker must die when the pool is terminated (SIGTERM), whatever handler the parent
+    set: `serve` turns SIGTERM into a clean stop, and a worker inheriting that would never
+    exit. It starts with SIGTERM held back (_pool): one sent meanwhile kills it now."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     if worker_niceness and hasattr(os, "nice"):
         os.nice(worker_niceness)
 
@@ -67,17 +70,24 @@ def _pool(
     _task, _items = task, items
     gc.freeze()  # the workers' collectors leave the inherited objects (and their pages) alone
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
+        # Forked with SIGTERM held back: a worker terminated before it has put back the
+        # default handler would run the parent's (a clean stop, in `serve`) and wait
+        # forever for work, and the build for it.
+        held = hasattr(signal, "pthread_sigmask")
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}) if held else None
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
+        finally:
+            if before is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, before)
         try:
             yield pool
+            # All done: the workers read the end of the queue and leave on their own.
+            pool.close()
+            pool.join()
         except BaseException:
             pool.terminate()
             raise
-        # All done: the workers are told to stop and leave on their own. Terminating them
-        # signals them, and one still starting may meet the signal before it has put back
-        # the default handler: it would wait forever for work, and the build for it.
-        pool.close()
-        pool.join()
     finally:
         gc.unfreeze()
         _task, _items = None, ()
