@@ -454,7 +454,7 @@ def errors_in_file(options: BuildOptions, path: Path) -> tuple[ContentError, ...
 def _as_read(content: Path, source: str) -> tuple[Path, str] | None:
     """`source` as a build finds it: its path under `content` and its section (briefings,
     actors, topics, pages); None for a file no build reads as Markdown, under a name it
-    passes over, or a link."""
+    passes over, or a link (the build reads some, the page is then not shown ahead)."""
     try:
         relative = Path(source).relative_to(os.path.abspath(content))
     except ValueError:
@@ -463,6 +463,8 @@ def _as_read(content: Path, source: str) -> tuple[Path, str] | None:
     if len(relative.parts) < 2 or relative.parts[0] not in MARKDOWN_SECTIONS:
         return None
     if not is_markdown(path) or path.is_symlink() or not path.is_file():
+        return None
+    if not path.resolve().is_relative_to(Path(content).resolve()):  # through a linked folder
         return None
     if any(ignored(part) for part in relative.parts):
         return None

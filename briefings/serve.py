@@ -296,9 +296,9 @@ class PreviewState:
     errors: list[str] = field(default_factory=list)
     building: threading.Event = field(default_factory=threading.Event)  # a build is under way
     lock: threading.Lock = field(default_factory=threading.Lock)
-    # Pages served from memory ahead of the build that will write them (output file → the
-    # generation they were shown in).
-    shown: dict[str, int] = field(default_factory=dict)
+    # Pages served from memory ahead of the build that will write them: output file →
+    # (burst of saves, source, bytes, the generation they were shown in).
+    ahead: dict[str, tuple[int, str, bytes, int]] = field(default_factory=dict)
     # Pages shown ahead of the last build that it wrote with the same bytes (output file →
     # the generation they were shown in): a browser showing one has nothing to reload.
     settled: dict[str, int] = field(default_factory=dict)
@@ -307,11 +307,13 @@ class PreviewState:
         """The generation `page` (an output file) last changed in; call with the lock held."""
         if page is None:
             return self.built
-        return self.shown.get(page, self.settled.get(page, self.built))
+        found = self.ahead.get(page)
+        return found[3] if found is not None else self.settled.get(page, self.built)
 
     def as_json(self, page: str | None = None) -> str:
-        """The state, as the page at `page` (an output file) sees it; with no page, the
-        generation of the last change anywhere."""
+        """The state, as the page at `page` (an output file) sees it. With no page, the
+        generation of the last change anywhere: for tools that wait for the preview to be
+        still; the overlay always names its page."""
         with self.lock:
             return json.dumps(
                 {
@@ -325,8 +327,8 @@ class PreviewState:
 
 @dataclass(frozen=True)
 class ReloadScope:
-    """Which open pages a change reloads (output files): only those given, or, with none
-    given, every page but those spared."""
+    """Which open pages a change reloads (output files): those in `only`, or, where `only`
+    is None, every page but those spared."""
 
     only: frozenset[str] | None = None
     spared: frozenset[str] = frozenset()
@@ -356,9 +358,9 @@ class Preview:
         self.builder = threading.Thread(target=self._build_when_wanted, name="briefings-build", daemon=True)
         self.wanted = threading.Event()  # files changed since the last build started
         self.changes = 0  # numbers the bursts of saves seen so far
-        # Pages shown ahead of the build that will write them:
-        # output file → (burst, source, bytes, the generation they were shown in).
-        self.ahead: dict[str, tuple[int, str, bytes, int]] = {}
+        # Of those, the last burst the latest build to start read, and the latest to finish.
+        self.reading = 0
+        self.finished = 0
         self.last: BuildReport | None = None
         self.poller: int | None = None  # the process that watches the files, where there is one
         # The files as they were before the first build: a save made while it ran is built next.
@@ -372,6 +374,15 @@ class Preview:
         # the burst that saved it, and the messages.
         self.early: tuple[int, list[str]] | None = None
 
+    @property
+    def ahead(self) -> dict[str, tuple[int, str, bytes, int]]:
+        """Pages shown ahead of the build that will write them (PreviewState.ahead)."""
+        return self.state.ahead
+
+    @ahead.setter
+    def ahead(self, pages: dict[str, tuple[int, str, bytes, int]]) -> None:
+        self.state.ahead = pages
+
     def page_ahead(self, relative: str) -> tuple[bytes | None, int]:
         """A saved briefing's page, rendered before the build that writes it has finished
         (None for a page served from the output folder), and the page's version. The
@@ -380,10 +391,6 @@ class Preview:
             found = self.ahead.get(relative)
             version = self.state.version(relative)
         return (found[2] if found else None), version
-
-    def _ahead_changed(self) -> None:
-        # With the lock held.
-        self.state.shown = {file: shown for file, (_, _, _, shown) in self.ahead.items()}
 
     def saved(self, changed: list[str]) -> None:
         """Files changed: show a saved briefing's own page at once, then have the whole site
@@ -397,35 +404,41 @@ class Preview:
         # One file saved: its page is shown ahead of the build. A burst (several files, a
         # branch switched) reloads the browsers once, after the build that reads it all;
         # while the site has errors, the last good site is shown until they are fixed.
-        ahead = len(changed) == 1 and not broken
-        quick = self._ahead(quick_pages, changed, {}) if ahead else {}
-        shown = quick or (self._ahead(likely_pages, changed, {}) if ahead else {})
+        alone = len(changed) == 1 and not broken
+        quick = self._found_ahead(quick_pages, changed, {}) if alone else {}
+        pages = quick or (self._found_ahead(likely_pages, changed, {}) if alone else {})
         # A mistake in the file saved is shown at once, not once the whole site is built.
         early: tuple[ContentError, ...] = ()
-        if len(changed) == 1 and not shown:
-            early = self._ahead(lambda options, paths: errors_in_file(options, paths[0]), changed, ())
+        if len(changed) == 1 and not pages:
+            early = self._found_ahead(lambda options, paths: errors_in_file(options, paths[0]), changed, ())
         touched = {os.path.abspath(p) for p in changed}
         with self.state.lock:
+            self.latest.update(dict.fromkeys(touched, burst))
+            self.ahead = {k: v for k, v in self.ahead.items() if v[1] not in touched}
+            if burst <= self.finished:
+                # A build that started while these were found has read the save and is in:
+                # what they show, it showed.
+                pages, early = {}, ()
             if early:
                 self.early = (burst, [problem.format(Path.cwd()) for problem in early])
                 self.state.errors = [
                     *self.state.errors,
                     *(m for m in self.early[1] if m not in self.state.errors),
                 ]
-            self.ahead = {k: v for k, v in self.ahead.items() if v[1] not in touched}
-            if shown:
+            if pages:
                 self.state.generation += 1
-            for source, (file, data) in shown.items():
+            for source, (file, data) in pages.items():
                 self.ahead[str(file)] = (burst, source, data, self.state.generation)
-            self._ahead_changed()
-            self.latest.update(dict.fromkeys(touched, burst))
-            if ahead and not quick:
+            # Its page is shown from the next build's plan, unless a build under way read it.
+            if alone and not quick and burst > self.reading:
                 self.moved.update(dict.fromkeys(touched, burst))
-        if shown:
-            self.on_change(ReloadScope(only=frozenset(str(file) for file, _ in shown.values())))
+        if pages:
+            self.on_change(ReloadScope(only=frozenset(str(file) for file, _ in pages.values())))
         self.wanted.set()
 
-    def _ahead(self, find: Callable[[BuildOptions, list[Path]], T], changed: list[str], nothing: T) -> T:
+    def _found_ahead(
+        self, find: Callable[[BuildOptions, list[Path]], T], changed: list[str], nothing: T
+    ) -> T:
         """What to show ahead of the build (pages, errors), or `nothing` where it cannot be
         found. The build follows anyway: a bug here is printed, and must not stop the
         preview from watching."""
@@ -457,7 +470,7 @@ class Preview:
 
     def rebuild(self, quiet: bool = False) -> None:
         with self.state.lock:
-            covered = self.changes  # saves seen before this build reads the files
+            covered = self.reading = self.changes  # saves seen before this build reads the files
             moved, self.moved = self.moved, {}
         started = time.perf_counter()
         result: BuildReport | None = None
@@ -482,9 +495,12 @@ class Preview:
             self.state.building.clear()
         seconds = time.perf_counter() - started
         if quiet and (result is None or result.files_rewritten == 0):
+            with self.state.lock:
+                self.finished = covered
             return  # nothing came due (or it fails as before): no reload, no repeated errors
         self.last = result or self.last
         with self.state.lock:
+            self.finished = covered
             self.state.attempt += 1
             # A page shown ahead that the build wrote as it was shown: reloading it would
             # only show the writer the same page twice.
@@ -496,7 +512,6 @@ class Preview:
             # What this build read replaces the pages shown ahead of it; after a failed
             # build the last good site is what the preview shows, every page of it.
             self.ahead = {k: v for k, v in self.ahead.items() if v[0] > covered and result is not None}
-            self._ahead_changed()
             self.state.settled = settled
             # Errors shown early for a file saved after this build read the files still stand.
             later = self.early[1] if self.early is not None and self.early[0] > covered else []
@@ -517,7 +532,7 @@ class Preview:
     def _show_planned(self, moved: dict[str, int], outputs: Sequence[Output], env: Environment) -> None:
         """Show the pages of moved briefings from the build under way, once it has planned
         them: the very pages it will write, seconds before it has written the whole site."""
-        shown = []
+        planned = []
         for page in outputs:
             article = page.context.get("article") if isinstance(page, PlannedPage) else None
             if not isinstance(article, Article) or page.source != article.briefing.path:
@@ -525,25 +540,24 @@ class Preview:
             source = os.path.abspath(article.briefing.path)
             if source in moved:
                 try:
-                    shown.append((str(page.file), source, render_page(env, page), moved[source]))
+                    planned.append((str(page.file), source, render_page(env, page), moved[source]))
                 except ContentErrors:
                     continue  # a template fails on it: the build reports it
         with self.state.lock:
             # Not saved again since this build read it (as far as the watcher has said: a
             # save it reports later removes the page, as for pages shown from the last build),
             # nor shown already as it is (likely_pages guessed it right).
-            shown = [
-                item
-                for item in shown
-                if self.latest.get(item[1]) == item[3] and self.ahead.get(item[0], (0, "", b""))[2] != item[2]
-            ]
-            if shown:
+            fresh = []
+            for file, source, data, burst in planned:
+                if self.latest.get(source) == burst and (
+                    (shown := self.ahead.get(file)) is None or shown[2] != data
+                ):
+                    fresh.append(file)
+                    self.ahead[file] = (burst, source, data, self.state.generation + 1)
+            if fresh:
                 self.state.generation += 1
-            for file, source, data, burst in shown:
-                self.ahead[file] = (burst, source, data, self.state.generation)
-            self._ahead_changed()
-        if shown:
-            self.on_change(ReloadScope(only=frozenset(file for file, *_ in shown)))
+        if fresh:
+            self.on_change(ReloadScope(only=frozenset(fresh)))
 
     def start(self) -> None:
         if hasattr(os, "fork"):
@@ -693,6 +707,8 @@ def make_app(preview: Preview, host: str) -> web.Application:
         async def get(self, path: str, include_body: bool = True) -> None:
             if "\x00" in path:  # no file has such a name; the file system would raise
                 raise web.HTTPError(404)
+            # The page's version goes with the request to Inject, which writes it in the page:
+            # read with what is served, so a page changed meanwhile is found newer.
             ahead, self.request.page_version = preview.page_ahead(output_file(path))  # type: ignore[attr-defined]
             if ahead is None:
                 await super().get(path, include_body)

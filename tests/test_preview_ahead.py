@@ -444,3 +444,28 @@ def test_a_mistake_in_the_file_saved_is_shown_before_the_build_reports_it(exampl
     monkeypatch.setattr(pipeline, "prepare", prepare)
     preview.rebuild()
     assert errors() == [message]
+
+
+def test_a_page_found_ahead_after_the_build_that_read_its_save_is_not_shown(example_copy, monkeypatch):
+    # Placing a moved briefing takes a moment; a build may start in it (the save before was
+    # waiting), read this save and finish. Its page is then on disk and the browsers have
+    # reloaded: showing the page found from the build before would only reload it again.
+    from briefings import serve
+    from briefings.serve import Preview, ReloadScope
+
+    build(options(example_copy))
+    preview = Preview(options(example_copy), (example_copy.content,), lambda *args: None)
+    reloads: list[ReloadScope] = []
+    preview.on_change = reloads.append
+    likely = serve.likely_pages
+
+    def slow_to_place(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = likely(*args, **kwargs)
+        preview.rebuild()  # the build thread, meanwhile
+        return found
+
+    monkeypatch.setattr(serve, "likely_pages", slow_to_place)
+    saved = edit(example_copy, "topics: [", "topics: [Fisheries, ")
+    preview.saved([str(saved)])
+    assert preview.ahead == {} and preview.moved == {}
+    assert reloads == [ReloadScope()]  # the build's, once
