@@ -385,8 +385,9 @@ class Preview:
 
     def page_ahead(self, relative: str) -> tuple[bytes | None, int]:
         """A saved briefing's page, rendered before the build that writes it has finished
-        (None for a page served from the output folder), and the page's version. The
-        version is read first: a page the next build has changed meanwhile reloads."""
+        (None for a page served from the output folder), and the page's version, read
+        together: a page served from the folder is read after its version, so a page the
+        build changes meanwhile is served as older than it is, and reloads."""
         with self.state.lock:
             found = self.ahead.get(relative)
             version = self.state.version(relative)
