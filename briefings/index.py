@@ -676,14 +676,30 @@ def _related(
     briefing's scores against all others are then added up 64 at a time, as binary digits
     held in a few such integers.
     """
-    members: dict[tuple[int, Slug], int] = defaultdict(int)
-    weighted: list[list[tuple[int, Slug]]] = []
-    for i, b in enumerate(oldest_first):
+
+    def weights(b: Briefing) -> list[tuple[int, Slug]]:
         own = [(1, s) for s in sorted({topics.term_for(n).slug for n in b.topics})]
-        own += [(2, s) for s in sorted({actors.term_for(n).slug for n in b.actors})]
-        for key in own:
-            members[key] |= 1 << i
-        weighted.append(own)
+        return own + [(2, s) for s in sorted({actors.term_for(n).slug for n in b.actors})]
+
+    members: dict[tuple[int, Slug], int] = defaultdict(int)
+    weighted: dict[int, list[tuple[int, Slug]]] = {}
+    if only is None:
+        for i, b in enumerate(oldest_first):
+            weighted[i] = own = weights(b)
+            for key in own:
+                members[key] |= 1 << i
+    else:
+        # One briefing: the sets of its own terms only, each made at once from its positions.
+        weighted[only] = weights(oldest_first[only])
+        own_topics = {slug for weight, slug in weighted[only] if weight == 1}
+        own_actors = {slug for weight, slug in weighted[only] if weight == 2}
+        positions: dict[tuple[int, Slug], list[int]] = defaultdict(list)
+        for i, b in enumerate(oldest_first):
+            for slug in {topics.term_for(n).slug for n in b.topics} & own_topics:
+                positions[(1, slug)].append(i)
+            for slug in {actors.term_for(n).slug for n in b.actors} & own_actors:
+                positions[(2, slug)].append(i)
+        members.update((key, _bits(found, len(oldest_first))) for key, found in positions.items())
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     stamps = [(b.date - epoch) // timedelta(microseconds=1) for b in oldest_first]
     everyone = (1 << len(oldest_first)) - 1
@@ -708,6 +724,14 @@ def _related(
                 chosen += _nearest(exact, i, need, stamps, oldest_first)
         related[briefing.slug] = tuple(oldest_first[j] for j in chosen)
     return related
+
+
+def _bits(positions: Iterable[int], size: int) -> int:
+    """The integer whose bits at `positions` are set: in one pass, not one new integer per bit."""
+    field = bytearray((size + 7) // 8)
+    for i in positions:
+        field[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(field, "little")
 
 
 def _nearest(group: int, i: int, need: int, stamps: list[int], items: Sequence[Briefing]) -> list[int]:

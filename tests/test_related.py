@@ -6,7 +6,9 @@ import random
 
 import pytest
 
-from briefings.index import RELATED_LIMIT
+from briefings.index import RELATED_LIMIT, article_among
+
+from .conftest import FIXED_NOW
 
 
 def expected_related(articles, article):
@@ -41,8 +43,14 @@ def test_related_briefings_match_the_rule_exactly(site, seed):
         )
     report = site.build()
     articles = report.site.articles
+    topic_terms = [index.term for index in report.site.topics]
+    actor_terms = [index.term for index in report.site.actors]
     for article in articles:
         assert [b.slug for b in article.related] == expected_related(articles, article), article.briefing.slug
+        # The same briefing placed alone among the others, as a preview shows it at once.
+        others = [a for a in articles if a is not article]
+        alone = article_among(article.briefing, others, topic_terms, actor_terms, FIXED_NOW)
+        assert alone is not None and alone.related == article.related, article.briefing.slug
 
 
 def test_related_briefings_are_shown_on_the_page(site):
