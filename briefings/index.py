@@ -681,25 +681,19 @@ def _related(
         own = [(1, s) for s in sorted({topics.term_for(n).slug for n in b.topics})]
         return own + [(2, s) for s in sorted({actors.term_for(n).slug for n in b.actors})]
 
-    members: dict[tuple[int, Slug], int] = defaultdict(int)
-    weighted: dict[int, list[tuple[int, Slug]]] = {}
-    if only is None:
-        for i, b in enumerate(oldest_first):
+    # One briefing: only its own terms' sets are needed, and only its own weights.
+    weighted = {only: weights(oldest_first[only])} if only is not None else {}
+    wanted = set(weighted[only]) if only is not None else None
+    positions: dict[tuple[int, Slug], list[int]] = defaultdict(list)
+    for i, b in enumerate(oldest_first):
+        if wanted is None:
             weighted[i] = own = weights(b)
-            for key in own:
-                members[key] |= 1 << i
-    else:
-        # One briefing: the sets of its own terms only, each made at once from its positions.
-        weighted[only] = weights(oldest_first[only])
-        own_topics = {slug for weight, slug in weighted[only] if weight == 1}
-        own_actors = {slug for weight, slug in weighted[only] if weight == 2}
-        positions: dict[tuple[int, Slug], list[int]] = defaultdict(list)
-        for i, b in enumerate(oldest_first):
-            for slug in {topics.term_for(n).slug for n in b.topics} & own_topics:
-                positions[(1, slug)].append(i)
-            for slug in {actors.term_for(n).slug for n in b.actors} & own_actors:
-                positions[(2, slug)].append(i)
-        members.update((key, _bits(found, len(oldest_first))) for key, found in positions.items())
+        else:
+            own = [key for key in weights(b) if key in wanted]
+        for key in own:
+            positions[key].append(i)
+    # Each set made at once from its positions, not one new integer per member.
+    members = {key: _bits(found, len(oldest_first)) for key, found in positions.items()}
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     stamps = [(b.date - epoch) // timedelta(microseconds=1) for b in oldest_first]
     everyone = (1 << len(oldest_first)) - 1
