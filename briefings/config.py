@@ -162,6 +162,13 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
             "base_url",
             f"base_url: {base_url!r} must be an absolute http(s) URL, like https://example.org/",
         )
+    # Left empty, either would quietly change the site: every date moved to UTC, <html lang> English.
+    for key, example in (
+        ("timezone", "America/Caracas, or remove the line to show times in UTC"),
+        ("language", "en"),
+    ):
+        if key in meta and (meta[key] is None or (isinstance(meta[key], str) and not meta[key].strip())):
+            fields.error(key, f"{key}: is empty; write a value after '{key}:', e.g. {example}")
     timezone = fields.text("timezone") or "UTC"
     try:
         ZoneInfo(timezone)

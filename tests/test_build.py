@@ -711,6 +711,9 @@ def test_a_file_saved_as_utf16_says_so(site):
         (b"title: D\r\nbase_url: https://d.example/\r\nlangauge: en\r\n", "langauge"),
         # A city for a zone: the zone named after it.
         (b"title: D\nbase_url: https://d.example/\ntimezone: Madrid\n", "timezone; write Europe/Madrid"),
+        # Left empty: every date would be shown in UTC without a word.
+        (b"title: D\nbase_url: https://d.example/\ntimezone:\n", "timezone: is empty; write a value"),
+        (b"title: D\nbase_url: https://d.example/\nlanguage: ''\n", "language: is empty"),
         # Hugo's names for our settings.
         (b"title: D\nlanguage: en\nbaseURL: https://d.example/\n", "'baseURL'; did you mean 'base_url'?"),
         (b"title: D\nbase_url: https://d.example/\nlanguageCode: en\n", "did you mean 'language'?"),
