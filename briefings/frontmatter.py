@@ -223,7 +223,8 @@ def parse_document(path: Path, text: str) -> Document:
         raise _one(
             path,
             1,
-            "the file is empty; a briefing starts with a '---' front matter block",
+            "the file is empty; it starts with a '---' front matter block: a briefing's title, "
+            "date and topics, or a profile's name",
         )
     if lines[0].rstrip("\r\n").rstrip() == "+++":  # Hugo's TOML front matter
         raise _one(

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import SiteConfig
-from .errors import ContentError, ContentErrors, has_errors, not_utf8
+from .errors import ContentError, ContentErrors, has_errors, not_utf8, warning
 from .frontmatter import NOT_IN_XML, Document, parse_document
 from .markdown import RenderedMarkdown, render_inline, render_markdown
 from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
@@ -342,6 +342,10 @@ def _slug_field(fields: FieldReader, default_name: str) -> str | None:
     return slug
 
 
+# The body `build.py new` starts a briefing with (scaffold.py): never meant to be published.
+NEW_BODY = "Write the briefing here. The first paragraph is the summary unless `summary` is set."
+
+
 def read_briefing(document: Document, config: SiteConfig, errors: list[ContentError]) -> Briefing | None:
     mistakes: list[ContentError] = []
     fields = FieldReader(document.path, document.meta, BRIEFING_FIELDS, mistakes)
@@ -349,7 +353,17 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
     title = fields.text("title", required=True)
     published = fields.moment("date", zone, required=True)
     updated = fields.moment("updated", zone)
-    topics = fields.names("topics", required=True)
+    draft = fields.flag("draft")
+    # A draft is left out of the site: one started without a topic must not stop the desk's build.
+    topics = fields.names("topics", required=not draft)
+    if draft and not topics and not any(e.line == fields.line("topics") for e in mistakes):
+        mistakes.append(
+            warning(
+                document.path,
+                fields.line("topics"),
+                "topics: none yet; give at least one, like topics: [US–Venezuela], before removing 'draft: true'",
+            )
+        )
     actors = fields.names("actors")
     for key, names in (("topics", topics), ("actors", actors)):
         for name in names:
@@ -373,9 +387,16 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
     briefing_fields = {
         "location": fields.text("location"),
         "authors": fields.names("authors"),
-        "draft": fields.flag("draft"),
+        "draft": draft,
         "redirect_from": fields.site_paths("redirect_from"),
     }
+    if not draft and NEW_BODY in document.body:
+        line = document.body_line + document.body[: document.body.index(NEW_BODY)].count("\n")
+        mistakes.append(
+            warning(
+                document.path, line, "the body is still the placeholder 'new' wrote; write the briefing there"
+            )
+        )
     # A date without a time means "that day", not midnight: same-day updates are fine.
     if updated and published and updated.date() < published.date():
         fields.error(
@@ -468,7 +489,7 @@ def read_profile(
         mistakes.append(
             ContentError(
                 document.path,
-                None,
+                fields.line("name"),  # what the name, and the rename, go by
                 f"profile file names are slugs; rename it to {slugify(name or slug) or 'a-name'}.md",
             )
         )

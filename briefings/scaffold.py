@@ -12,7 +12,7 @@ from .actor_kinds import guess_type
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .frontmatter import parse_document
-from .load import is_markdown, read_profile, undated_name
+from .load import NEW_BODY, is_markdown, read_profile, undated_name
 from .model import Profile
 from .slugs import normalize_name, slugify
 
@@ -105,12 +105,12 @@ def new_briefing(
         number += 1
     topic_names = canonical(topics, known_profiles(content, "topics", config))
     actor_names = canonical(actors, known_profiles(content, "actors", config))
-    # No made-up topic: one the site would publish as a page. Left empty, the build says
-    # at this line that one is needed.
+    # No made-up topic: one the site would publish as a page. Left empty, the build warns at
+    # this line while the briefing is a draft, and refuses to publish it so.
     topics_line = (
         f"topics: {_yaml_list(topic_names)}"
         if topic_names
-        else "topics: []                   # at least one, e.g. [Diplomacy]; the build asks for it"
+        else "topics: []                   # at least one before publishing, e.g. [Diplomacy]"
     )
     # Lists as blocks, their examples as comments: a writer uncomments a line and it reads.
     text = f"""---
@@ -129,7 +129,7 @@ events:
   #   actors: [Name]
 draft: true
 ---
-Write the briefing here. The first paragraph is the summary unless `summary` is set.
+{NEW_BODY}
 """
     return _create(path, text)
 

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from briefings.errors import ContentErrors
+from briefings.load import NEW_BODY
 
 from .conftest import ROOT
 
@@ -187,11 +188,32 @@ def test_examples_in_a_new_briefing_read_once_uncommented(example_copy):
 
 def test_without_a_topic_no_made_up_one_is_written_and_the_build_asks_for_one(example_copy):
     result = new(example_copy, "Talks", "--date", "2026-03-06")
-    text = (example_copy.root / result.stdout.strip()).read_text(encoding="utf-8")
+    path = example_copy.root / result.stdout.strip()
+    text = path.read_text(encoding="utf-8")
     assert "topics: []" in text and "Topic" not in text.split("topics:")[1].split("\n")[0]
+    # A draft is left out: it does not stop the desk's build, which says what it lacks.
+    report = example_copy.build()
+    assert [(w.line, w.message.split(":")[0]) for w in report.warnings if w.path.name == path.name] == [
+        (5, "topics")
+    ]
+    assert not (example_copy.output / "briefings" / "talks").exists()
+    # Published so, it is refused, at the same line.
+    path.write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")
     with pytest.raises(ContentErrors) as caught:
         example_copy.build()
     assert [e.line for e in caught.value.errors] == [5]
+
+
+def test_the_placeholder_of_a_new_briefing_is_not_published_without_a_word(example_copy):
+    result = new(example_copy, "Talks", "--topic", "Diplomacy", "--date", "2026-03-06")
+    path = example_copy.root / result.stdout.strip()
+    report = example_copy.build()  # a draft: the placeholder is expected there
+    assert not [w for w in report.warnings if w.path.name == path.name and "placeholder" in w.message]
+    text = path.read_text(encoding="utf-8").replace("draft: true", "draft: false")
+    path.write_text(text, encoding="utf-8")
+    report = example_copy.build()
+    (said,) = [w for w in report.warnings if w.path.name == path.name and "placeholder" in w.message]
+    assert said.line == text.splitlines().index(NEW_BODY) + 1 and "write the briefing" in said.message
 
 
 def test_new_actor_guesses_its_kind_and_needs_a_name(example_copy):
