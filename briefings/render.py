@@ -113,6 +113,14 @@ def direction(text: str) -> str:
     return "rtl" if first in ("R", "AL") else "ltr"
 
 
+_TAG = re.compile(r"<[^>]*>|&[#\w]+;")
+
+
+def html_direction(html: str) -> str:
+    """`direction` of the text of rendered HTML: its tags and character references left out."""
+    return direction(_TAG.sub(" ", html)) if _RIGHT_TO_LEFT.search(html) else "ltr"
+
+
 def make_environment(
     templates: Path, config: SiteConfig, urls: Urls, noindex: bool = False
 ) -> jinja2.Environment:
@@ -126,6 +134,7 @@ def make_environment(
     )
     env.filters.update(
         direction=direction,
+        html_direction=html_direction,
         long_date=long_date,
         iso=iso_datetime,
         # Rendered Markdown is the only HTML marked safe; its site-root links follow the base path.

@@ -174,13 +174,18 @@ def test_a_title_in_a_right_to_left_script_reads_right_to_left(browser, example_
             page.goto(url + "briefings/arabic-headline/")
             heading = page.evaluate("() => getComputedStyle(document.querySelector('h1')).direction")
             event = page.evaluate("() => getComputedStyle(document.querySelector('.entry-text')).direction")
+            body = page.evaluate("() => getComputedStyle(document.querySelector('.body p')).direction")
+            page.goto(url + "briefings/probe/")
+            english_body = page.evaluate(
+                "() => getComputedStyle(document.querySelector('.body p')).direction"
+            )
             page.goto(url + "archive/")
             listed = page.evaluate(
-                "() => [...document.querySelectorAll('h3 a')].map(a => [a.textContent, getComputedStyle(a).direction])"
+                "() => [...document.querySelectorAll('h4 a')].map(a => [a.textContent, getComputedStyle(a).direction])"
             )
         finally:
             context.close()
-    assert heading == "rtl" and event == "rtl"
+    assert heading == "rtl" and event == "rtl" and body == "rtl" and english_body == "ltr"
     directions = {text.startswith("«") for text, direction in listed if direction == "rtl"}
     assert directions == {True}  # the Arabic one alone
     assert ["حزب الله ties to Maduro probed by Treasury", "ltr"] in listed

@@ -8,7 +8,7 @@ import pytest
 
 from briefings.config import load_config
 from briefings.plan import PlannedPage
-from briefings.render import direction, make_environment, render_tracked, start_build
+from briefings.render import direction, html_direction, make_environment, render_tracked, start_build
 from briefings.urls import Urls
 
 from .conftest import SITE_YAML
@@ -77,3 +77,10 @@ def test_shared_lines_prints_what_the_loop_prints_and_renders_each_item_once(tmp
 )
 def test_a_text_runs_in_the_direction_of_most_of_its_letters(text, expected):
     assert direction(text) == expected
+
+
+def test_a_body_runs_in_the_direction_of_its_text_not_of_its_markup():
+    arabic = '<p>نص <a href="https://example.org/caracas-talks">قصير</a> &amp; <em>جدا</em>.</p>\n'
+    assert html_direction(arabic) == "rtl"  # the link's address and the tags are no words
+    assert html_direction('<p>Talks <a href="https://example.org/">resume</a>.</p>') == "ltr"
+    assert html_direction("<p>Maduro, in Arabic: مادورو</p>") == "ltr"
