@@ -1,7 +1,8 @@
-"""What an actor is when no profile's `kind` says: a person, an organization, or either.
+"""What an actor is when no profile's `kind` says: a person, an organization, or either;
+and whether a byline names a person or a newsroom.
 
-Structured data (`jsonld`) types the actors a briefing mentions; `new actor` writes a first
-`kind` for a profile. Both guess from the same words.
+Structured data (`jsonld`) types the actors a briefing mentions and its authors; `new actor`
+writes a first `kind` for a profile. All guess from the same words.
 """
 
 from __future__ import annotations
@@ -75,3 +76,20 @@ def guess_type(name: str, role: str) -> str:
     ):
         return "Organization"
     return "Person" if len(words) > 1 else "Thing"
+
+
+# Words of a byline that is a newsroom's, not a person's: "Americas desk", "Caracas bureau".
+# fmt: off
+NEWSROOM_WORDS = frozenset({
+    "correspondents", "desk", "editorial", "editors", "newsroom", "staff", "team", "wire",
+    "wires", "redacción", "redação", "rédaction", "equipo", "equipe", "mesa",
+})
+# fmt: on
+
+
+def byline_type(name: str) -> str:
+    """ "Person" for a byline of two words or more that names no newsroom or institution
+    ("Ana O'Neill"); "Organization" otherwise ("Americas desk", "Reuters", "AP")."""
+    if set(re.findall(r"\w+", name.casefold())) & NEWSROOM_WORDS:
+        return "Organization"
+    return "Person" if guess_type(name, "") == "Person" else "Organization"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .actor_kinds import guess_type
+from .actor_kinds import byline_type, guess_type
 from .config import SiteConfig
 from .index import Article, Term, TermIndex
 from .model import Source
@@ -80,7 +80,9 @@ def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, 
     }
     if b.summary:
         data["description"] = b.summary
-    data["author"] = [{"@type": "Person", "name": name} for name in b.authors] or [_publisher(config, urls)]
+    data["author"] = [{"@type": byline_type(name), "name": name} for name in b.authors] or [
+        _publisher(config, urls)
+    ]
     data["publisher"] = _publisher(config, urls)
     if b.location:
         data["dateline"] = b.location

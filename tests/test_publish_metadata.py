@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from briefings.actor_kinds import byline_type
 from briefings.pipeline import BuildOptions, build
 
 from .conftest import EXAMPLE_CONTENT, FIXED_NOW
@@ -90,7 +91,7 @@ def test_news_article_details_come_from_the_briefing(pages):
     assert mentions["U.S. Department of State"] == "Organization"
     (data,) = pages["/briefings/us-forces-seize-maduro-in-caracas/"].json_ld
     assert data["dateline"] == "Caracas"
-    assert data["author"] == [{"@type": "Person", "name": "Americas desk"}]
+    assert data["author"] == [{"@type": "Organization", "name": "Americas desk"}]  # a newsroom's byline
     assert data["citation"] == [
         {
             "@type": "CreativeWork",
@@ -179,3 +180,20 @@ def test_actors_without_a_kind_are_typed_by_their_name(site):
         "Secretaría General Iberoamericana": "Organization",
         "Câmara dos Deputados": "Organization",
     }
+
+
+@pytest.mark.parametrize(
+    ("byline", "kind"),
+    [
+        ("Americas desk", "Organization"),
+        ("Caracas bureau", "Organization"),
+        ("Staff", "Organization"),
+        ("Reuters", "Organization"),
+        ("AP", "Organization"),
+        ("Redacción Internacional", "Organization"),
+        ("Ana O'Neill", "Person"),
+        ("Delcy Rodríguez", "Person"),
+    ],
+)
+def test_a_byline_is_a_person_unless_it_names_a_newsroom(byline, kind):
+    assert byline_type(byline) == kind
