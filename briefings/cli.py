@@ -412,7 +412,8 @@ def serve_command(
             err=True,
         )
 
-    shown: list[tuple[object, ...]] = []  # the warnings last printed: a save repeats none
+    # The warnings printed since the last good build, and by it: a save repeats none of them.
+    shown: set[ContentError] = set()
 
     command = click.get_current_context()
 
@@ -422,12 +423,15 @@ def serve_command(
 
     def _report(result, problems, seconds) -> None:  # type: ignore[no-untyped-def]
         stamp = time.strftime("%H:%M:%S")
+        warnings = {p for p in problems if p.severity == "warning"}
+        _print_problems(tuple(p for p in problems if p.severity != "warning" or p not in shown))
+        again = f"{_count(len(warnings & shown), 'warning')} as before" if warnings & shown else ""
         if result is None:
-            shown.clear()
-            _print_problems(problems)
+            shown.update(warnings)
             click.echo(
                 click.style(
-                    f"[{stamp}] Build failed ({_count(sum(p.severity == 'error' for p in problems), 'error')}); "
+                    f"[{stamp}] Build failed ({_count(sum(p.severity == 'error' for p in problems), 'error')}"
+                    + (f", {again}); " if again else "); ")
                     + (
                         "still serving the last good site."
                         if (output / "index.html").is_file()
@@ -438,13 +442,11 @@ def serve_command(
                 err=True,
             )
             return
-        again = shown == [tuple(problems)]
-        if not again:
-            _print_problems(problems)
-            shown[:] = [tuple(problems)]
-        same = f" ({_count(len(problems), 'warning')} as before)" if again and problems else ""
+        shown.clear()
+        shown.update(warnings)
         click.echo(
-            f"[{stamp}] Built {_count(result.summary.articles, 'briefing')}, {result.pages} pages in {seconds:.2f}s{same}."
+            f"[{stamp}] Built {_count(result.summary.articles, 'briefing')}, {result.pages} pages in {seconds:.2f}s"
+            + (f" ({again})." if again else ".")
         )
 
     def ready(url: str) -> None:
@@ -460,6 +462,7 @@ def serve_command(
         click.echo(click.style(str(exc), fg="red"), err=True)
         sys.exit(1)
     click.echo("Stopped.")
+    _leave_now()  # the server, watcher and builds are stopped: nothing is left to tidy
 
 
 @main.command("new")

@@ -356,6 +356,15 @@ def _keep_last(
     return site
 
 
+def briefing_addresses(options: BuildOptions) -> dict[str, str]:
+    """Where the last build published each briefing: the absolute path of its file → its
+    site path ('/briefings/x/')."""
+    last = builder_for(options).last
+    if not isinstance(last, LastBuild):
+        return {}
+    return {source: last.urls.path_of(article) for source, article in last.articles.items()}
+
+
 def quick_pages(options: BuildOptions, changed: Iterable[Path]) -> dict[str, tuple[PurePosixPath, bytes]]:
     """The pages of saved briefings, rendered against the last build's site, for a preview
     to show while the full build runs.

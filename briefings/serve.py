@@ -17,6 +17,7 @@ import errno
 import gc
 import ipaddress
 import json
+import multiprocessing
 import os
 import re
 import select
@@ -49,6 +50,7 @@ from .output import UnsafePath
 from .pipeline import (
     BuildOptions,
     BuildReport,
+    briefing_addresses,
     build,
     check_output,
     errors_in_file,
@@ -373,6 +375,11 @@ class Preview:
         # Errors found in a file saved alone, shown before the build that reports them:
         # the burst that saved it, and the messages.
         self.early: tuple[int, list[str]] | None = None
+        # Where each briefing was published by the last build (briefing_addresses), and the
+        # addresses briefings left while previewing (output file → where it is now): a page
+        # open at one follows its briefing when it reloads, rather than showing "not found".
+        self.addresses: dict[str, str] = {}
+        self.left: dict[str, str] = {}
 
     @property
     def ahead(self) -> dict[str, tuple[int, str, bytes, int]]:
@@ -392,6 +399,29 @@ class Preview:
             found = self.ahead.get(relative)
             version = self.state.version(relative)
         return (found[2] if found else None), version
+
+    def moved_to(self, relative: str) -> str | None:
+        """The address a briefing once published at `relative` (an output file) moved to,
+        if nothing is published there now."""
+        with self.state.lock:
+            found = self.left.get(relative)
+        return found if found is not None and not (self.options.output / relative).is_file() else None
+
+    def _follow_moves(self, result: BuildReport) -> None:
+        """Note the briefings this build published at a new address (a new slug, or a new
+        date in a dated address); call with the lock held."""
+        if result.route not in ("in place", "swapped") and self.addresses:
+            return  # no briefing moved: what moves one goes the whole way
+        before, self.addresses = self.addresses, briefing_addresses(self.options)
+        moves = {
+            output_file(old): new
+            for source, old in before.items()
+            if (new := self.addresses.get(source)) is not None and new != old
+        }
+        # An address left earlier leads where its briefing is now, however often it moved.
+        left = {old: moves.get(output_file(new), new) for old, new in self.left.items()}
+        left.update(moves)
+        self.left = {old: new for old, new in left.items() if output_file(new) != old}
 
     def saved(self, changed: list[str]) -> None:
         """Files changed: show a saved briefing's own page at once, then have the whole site
@@ -457,6 +487,8 @@ class Preview:
                 self.last.site  # a first build that found nothing changed indexes the site now  # noqa: B018
             except Exception:  # the next build reports it
                 traceback.print_exc()
+            with self.state.lock:
+                self.addresses = self.addresses or briefing_addresses(self.options)
         idle_since = time.monotonic()
         while not self.stop.is_set():
             if self.wanted.wait(0.05):
@@ -522,6 +554,7 @@ class Preview:
                 self.state.generation += 1
                 self.state.built = self.state.generation
                 self.state.errors = list(later)
+                self._follow_moves(result)
             else:
                 found = [p.format(Path.cwd()) for p in problems if p.severity == "error"]
                 self.state.errors = [*found, *(m for m in later if m not in found)]
@@ -711,6 +744,10 @@ def make_app(preview: Preview, host: str) -> web.Application:
             # The page's version goes with the request to Inject, which writes it in the page:
             # read with what is served, so a page changed meanwhile is found newer.
             ahead, self.request.page_version = preview.page_ahead(output_file(path))  # type: ignore[attr-defined]
+            moved_to = preview.moved_to(output_file(path)) if ahead is None else None
+            if moved_to is not None:
+                self.redirect(moved_to)  # the page open there follows its briefing
+                return
             if ahead is None:
                 await super().get(path, include_body)
                 return
@@ -855,6 +892,10 @@ def serve(
             if preview is not None and preview.poller is not None:
                 with contextlib.suppress(OSError):
                     os.kill(preview.poller, signal.SIGTERM)
+            # The build's workers too: left running, each would find its results' pipe
+            # closed and print a traceback over the writer's terminal.
+            for worker in multiprocessing.active_children():
+                worker.terminate()
             os._exit(128 + signum)
         stop_requested = True
         loop.add_callback_from_signal(loop.stop)

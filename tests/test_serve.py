@@ -180,6 +180,29 @@ def test_a_new_title_loads_its_page_once_and_every_other_open_page_follows(previ
     expect(page.locator("h1")).to_contain_text("Shown once — ")
 
 
+def test_a_page_open_at_a_briefings_old_address_follows_it_to_the_new_one(preview, browser):
+    # A new slug (or a new date, where the address has one) moves the briefing: the page
+    # the writer has open reloads at the new address, not on "Page not found".
+    from playwright.sync_api import expect
+
+    site, url, _ = preview
+    page = browser.new_page()
+    go(page, url + PAGE)
+    edit(site, BRIEFING, "title: ", "slug: relations-restored\ntitle: ")
+    expect(page).to_have_url(url + "briefings/relations-restored/", timeout=WAIT_MS)
+    expect(page.locator("h1")).to_contain_text("restore")
+    with urllib.request.urlopen(url + PAGE, timeout=5) as response:  # any link to it, too
+        assert response.url == url + "briefings/relations-restored/"
+    # Moved again, and back: the first address leads on, then is the page itself again.
+    edit(site, BRIEFING, "slug: relations-restored", "slug: ties-restored")
+    expect(page).to_have_url(url + "briefings/ties-restored/", timeout=WAIT_MS)
+    with urllib.request.urlopen(url + PAGE, timeout=5) as response:
+        assert response.url == url + "briefings/ties-restored/"
+    edit(site, BRIEFING, "slug: ties-restored\n", "")
+    expect(page).to_have_url(url + PAGE, timeout=WAIT_MS)
+    expect(page.locator("h1")).to_contain_text("restore")
+
+
 def test_a_desk_that_never_built_shows_its_errors_then_the_site_once_fixed(example_copy, browser):
     from playwright.sync_api import expect
 
@@ -253,6 +276,11 @@ def test_a_second_ctrl_c_stops_at_once_and_the_next_build_tidies_up(example_copy
     shutil.copytree(ROOT / "templates", example_copy.root / "templates")
     slow = example_copy.root / "templates" / "404.html"
     slow.write_text(SLOW_404, encoding="utf-8")
+    for n in range(1, 71):  # pages enough for worker processes to render them
+        (example_copy.content / "briefings" / f"2026-02-{n % 28 + 1:02d}-note-{n}.md").write_text(
+            f"---\ntitle: Note {n}\ndate: 2026-02-{n % 28 + 1:02d}\ntopics: [Diplomacy]\n---\nText.\n",
+            encoding="utf-8",
+        )
     process, url = start_serve(example_copy.root)
     try:
         slow.write_text(SLOW_404 + "\n", encoding="utf-8")  # a rebuild that renders it again
@@ -267,7 +295,9 @@ def test_a_second_ctrl_c_stops_at_once_and_the_next_build_tidies_up(example_copy
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 128 + signal.SIGINT
         assert time.monotonic() - stopped_at < 3
-        assert "Stopped without waiting for the build." in process.stderr.read()
+        said = process.stderr.read()  # to its end: every process writing to it is gone
+        assert "Stopped without waiting for the build." in said
+        assert "Traceback" not in said  # no worker is left to find its results' pipe closed
     finally:
         stop(process)
     slow.write_text(SLOW_404.replace("8000000", "1"), encoding="utf-8")
@@ -427,11 +457,23 @@ def test_a_save_does_not_print_the_same_warnings_again(example_copy):
     try:
         edit(example_copy, BRIEFING, "\n---\n", "\n---\nA correction.\n\n")
         rebuilt = next(line for line in process.stdout if "] Built " in line)
+        # Nor when a mistake breaks the build, nor once it is fixed: only the mistake is new.
+        other = "content/briefings/2026-01-03-us-forces-seize-maduro-in-caracas.md"
+        edit(example_copy, other, "title: ", "title: [")
+        said = []
+        for line in process.stderr:
+            said.append(line)
+            if "] Build failed" in line:
+                break
+        edit(example_copy, other, "title: [", "title: ")
+        fixed = next(line for line in process.stdout if "] Built " in line)
     finally:
         stop(process)
-    warned = [line for line in process.stderr.read().splitlines() if "Diplomcy" in line]
+    failed = said[-1]
+    warned = [line for line in [*said, *process.stderr.read().splitlines()] if "Diplomcy" in line]
     assert len(warned) == 1, warned
-    assert "(1 warning as before)" in rebuilt
+    assert "(1 warning as before)" in rebuilt and "(1 warning as before)" in fixed
+    assert "(1 error, 1 warning as before)" in failed
 
 
 def test_a_script_among_contents_files_does_not_run_in_the_preview(example_copy, browser):
