@@ -142,7 +142,9 @@ class _LinkChecker:
                 problem = self._follow(page_url, link, file)
                 if problem:
                     path, line = self._origin(file, link)
-                    found[(path, line, f"link to {link} {problem}")].append(f"/{file}")
+                    found[(path, line, f"link to {self._quoted(link, path, line)} {problem}")].append(
+                        f"/{file}"
+                    )
         problems = list(self.malformed)
         for (path, line, message), pages in found.items():
             where = pages[0] if len(pages) == 1 else f"{pages[0]} and {len(pages) - 1} other page(s)"
@@ -260,6 +262,18 @@ class _LinkChecker:
         for form in forms:
             found += [form, form.split("#", 1)[0] or form]
         return list(dict.fromkeys(found))
+
+    def _quoted(self, link: str, path: Path, line: int | None) -> str:
+        """The link as its writer typed it at `path:line`, so that it can be found there,
+        rather than as the page prints it (`_as_written`): without the base path the build
+        put in front, with its letters rather than %-escapes."""
+        lines = self._lines(path)
+        if line is None or not 0 < line <= len(lines):
+            return link
+        whole = [
+            form for form in self._as_written(link) if "#" in form or "#" not in link
+        ]  # with its #fragment
+        return next((form for form in whole if form in lines[line - 1]), link)
 
     def _lines(self, path: Path) -> list[str]:
         if path not in self._source_text:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -151,3 +152,21 @@ def test_the_404_page_works_from_any_missing_address(tmp_path):
         relative = [link for _, link in page.links if not link.startswith((base_url, "#"))]
         assert len(relative) >= 8  # stylesheet, feeds, navigation, the ways out of the 404
         assert all(link.startswith(prefix) for link in relative), relative
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+def test_a_netlify_deploy_installs_none_of_the_tests_tools(tmp_path):
+    # Netlify runs `npm ci` wherever it finds a package.json: ours lists only what the tests
+    # use, which a deploy must not download every time.
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    environment = {**os.environ, **NETLIFY["build"]["environment"]}
+    done = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "node_modules").exists()
