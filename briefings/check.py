@@ -270,9 +270,8 @@ class _LinkChecker:
         lines = self._lines(path)
         if line is None or not 0 < line <= len(lines):
             return link
-        whole = [
-            form for form in self._as_written(link) if "#" in form or "#" not in link
-        ]  # with its #fragment
+        # Each form with the #fragment the link has, if it has one.
+        whole = [form for form in self._as_written(link) if "#" in form or "#" not in link]
         return next((form for form in whole if form in lines[line - 1]), link)
 
     def _lines(self, path: Path) -> list[str]:

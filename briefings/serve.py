@@ -407,12 +407,10 @@ class Preview:
             found = self.left.get(relative)
         return found if found is not None and not (self.options.output / relative).is_file() else None
 
-    def _follow_moves(self, result: BuildReport) -> None:
-        """Note the briefings this build published at a new address (a new slug, or a new
-        date in a dated address); call with the lock held."""
-        if result.route not in ("in place", "swapped") and self.addresses:
-            return  # no briefing moved: what moves one goes the whole way
-        before, self.addresses = self.addresses, briefing_addresses(self.options)
+    def _follow_moves(self, addresses: dict[str, str]) -> None:
+        """Note the briefings the last build published at a new address (a new slug, or a
+        new date in a dated address), given where it published each; call with the lock held."""
+        before, self.addresses = self.addresses, addresses
         moves = {
             output_file(old): new
             for source, old in before.items()
@@ -487,8 +485,9 @@ class Preview:
                 self.last.site  # a first build that found nothing changed indexes the site now  # noqa: B018
             except Exception:  # the next build reports it
                 traceback.print_exc()
+            addresses = briefing_addresses(self.options)
             with self.state.lock:
-                self.addresses = self.addresses or briefing_addresses(self.options)
+                self.addresses = self.addresses or addresses
         idle_since = time.monotonic()
         while not self.stop.is_set():
             if self.wanted.wait(0.05):
@@ -527,6 +526,10 @@ class Preview:
         finally:
             self.state.building.clear()
         seconds = time.perf_counter() - started
+        # Read before the lock is taken: a few milliseconds on a large archive. Only a build
+        # that went the whole way can have moved a briefing.
+        moved = result is not None and (result.route in ("in place", "swapped") or not self.addresses)
+        addresses = briefing_addresses(self.options) if moved else None
         if quiet and (result is None or result.files_rewritten == 0):
             with self.state.lock:
                 self.finished = covered
@@ -554,7 +557,8 @@ class Preview:
                 self.state.generation += 1
                 self.state.built = self.state.generation
                 self.state.errors = list(later)
-                self._follow_moves(result)
+                if addresses is not None:
+                    self._follow_moves(addresses)
             else:
                 found = [p.format(Path.cwd()) for p in problems if p.severity == "error"]
                 self.state.errors = [*found, *(m for m in later if m not in found)]
