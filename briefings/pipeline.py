@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds of one desk are not kept apart
+    fcntl = None  # type: ignore[assignment]
 
 from . import body_edits
 from .config import SiteConfig, load_config
@@ -113,7 +119,10 @@ def load_assets(templates: Path) -> tuple[Asset, ...]:
     folder = templates / "assets"
     if not folder.is_dir():
         return ()
-    return tuple(Asset(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file())
+    # An editor's backup or a .DS_Store is no asset, as in content/: never published.
+    return tuple(
+        Asset(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file() and not ignored(p.name)
+    )
 
 
 def prepare(
@@ -204,11 +213,37 @@ def build(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(options, builder, planned)
+        with _one_build_at_a_time(builder):
+            return _build(options, builder, planned)
     finally:
         builder.progress = quiet
         if collecting:
             gc.enable()
+
+
+@contextlib.contextmanager
+def _one_build_at_a_time(builder: Builder) -> Iterator[None]:
+    """Hold the desk's lock for the build: a second build of the same desk (a writer's,
+    beside `serve`'s or a script's) waits for the first to end. Run together, each could
+    write what the other read older, in the output and in the cache they share."""
+    if builder.cache_dir is None or fcntl is None:
+        yield
+        return
+    # The lock is on the desk's folder itself (the one .cache/ is in): no file to leave behind.
+    try:
+        desk = os.open(builder.cache_dir.parent, os.O_RDONLY)
+    except OSError:
+        yield  # the build reports what is wrong with the folder
+        return
+    try:
+        try:
+            fcntl.flock(desk, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            builder.progress("Waiting for another build of this site to finish", 0, 0)
+            fcntl.flock(desk, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(desk)  # lets the next build go
 
 
 def check_output(options: BuildOptions) -> None:
@@ -226,6 +261,10 @@ def check_output(options: BuildOptions) -> None:
 
 def _build(options: BuildOptions, builder: Builder, planned: Planned | None = None) -> BuildReport:
     started = time.perf_counter()
+    if options.output.is_symlink():
+        # A web root linked from the desk (_site → /var/www/desk): the site goes where the
+        # link leads. Swapped in at the link's own name, it would replace the link.
+        options = replace(options, output=Path(os.path.realpath(options.output)))
     check_output(options)
     recover_output(options.output)  # a build killed mid-swap left its old site beside it
     options = replace(options, now=options.now or datetime.now(UTC))

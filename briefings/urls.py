@@ -80,6 +80,11 @@ class Urls:
                 return FIXED[thing]
             if thing in self.assets:
                 return self.assets[thing]
+            if "." in thing:  # a file name: one the theme's assets/ folder lacks
+                raise KeyError(
+                    f"no URL for {thing!r}: the theme's assets/ folder has no such file; add it, or "
+                    "copy it from the bundled theme's templates/assets/"
+                )
         raise KeyError(f"no URL for {thing!r}")
 
     def url_for(self, thing: object, absolute: bool = False) -> str:

@@ -960,3 +960,25 @@ def test_a_build_stopped_by_a_signal_says_so_and_exits_with_its_status(example_c
     assert "Build interrupted; _site left unchanged." in stderr and "Traceback" not in stderr
     assert files_under(example_copy.output) == before
     assert [p.name for p in example_copy.root.iterdir() if ".new-" in p.name] == []
+
+
+def test_a_themes_assets_leave_out_editors_files_and_name_a_missing_one(site):
+    # As in content/: a backup, a swap file or a .DS_Store is never published (here, for a
+    # year, as an immutable asset).
+    site.briefing("2026-03-05-relations", BRIEFING)
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    assets = site.root / "templates" / "assets"
+    for name in (".DS_Store", "style.css~", ".style.css.swp"):
+        (assets / name).write_bytes(b"x")
+    site.build()
+    published = sorted(p.name for p in (site.output / "assets").iterdir())
+    assert [name for name in published if "DS_Store" in name or name.endswith(("~", ".swp"))] == []
+    assert "DS_Store" not in site.read("_headers")
+    (assets / "style.css").unlink()
+    with pytest.raises(ContentErrors) as caught:
+        site.build()
+    (error,) = caught.value.errors
+    assert (
+        error.path.name == "base.html"
+        and "'style.css': the theme's assets/ folder has no such file" in error.message
+    )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -119,3 +121,57 @@ def test_no_path_can_leave_the_output_folder(tmp_path, path):
         write_site(output, [(PurePosixPath(path), b"x")])
     assert snapshot(output) == before
     assert beside(output) == []
+
+
+def test_an_output_folder_that_is_a_link_is_written_where_it_leads(example_copy, tmp_path_factory):
+    # A web root linked from the desk (_site → /var/www/desk): the site goes there, and the
+    # link stays a link, build after build.
+    web_root = tmp_path_factory.mktemp("www") / "desk"
+    web_root.mkdir()
+    example_copy.output.symlink_to(web_root, target_is_directory=True)
+    example_copy.build()
+    assert example_copy.output.is_symlink() and (web_root / "index.html").is_file()
+    (
+        example_copy.content / "briefings" / "2026-03-05-us-and-venezuela-agree-to-restore-relations.md"
+    ).unlink()
+    example_copy.build()
+    assert example_copy.output.is_symlink()
+    assert not (web_root / "briefings" / "us-and-venezuela-agree-to-restore-relations").exists()
+    leftovers = [
+        p.name for p in [*example_copy.root.iterdir(), *web_root.parent.iterdir()] if ".new-" in p.name
+    ]
+    assert leftovers == []
+
+
+SLOW_404 = """{% extends "base.html" %}
+{% block main %}{% set ns = namespace(n=0) %}{% for i in range(6000000) %}{% set ns.n = ns.n + i %}{% endfor %}
+<h1>Not found {{ ns.n > 0 }}</h1>{% endblock %}
+"""
+
+
+def test_a_second_build_of_the_desk_waits_for_the_first_and_its_words_win(example_copy):
+    # Run side by side, a quick build (a new title) finished first and the slow one then
+    # swapped in the site it had read before: the new title was gone until the next build.
+    shutil.copytree(ROOT / "templates", example_copy.root / "templates")
+    (example_copy.root / "templates" / "404.html").write_text(SLOW_404, encoding="utf-8")
+    slow = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build"],
+        cwd=example_copy.root,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not list(example_copy.root.glob("._site.new-*")):  # writing: the slow page is under way
+            assert slow.poll() is None and time.monotonic() < deadline, (
+                slow.stderr.read() if slow.stderr else ""
+            )
+            time.sleep(0.02)
+        briefing = example_copy.content / "briefings" / "2026-03-04-burgum-meets-rodriguez-in-caracas.md"
+        briefing.write_text(briefing.read_text(encoding="utf-8").replace("title: ", "title: Later — ", 1))
+        example_copy.build()
+        assert slow.poll() is not None  # it waited for the slow one to end
+    finally:
+        slow.wait(timeout=60)
+    assert slow.returncode == 0
+    assert "Later — " in example_copy.read("briefings/burgum-meets-rodriguez-in-caracas/index.html")
