@@ -255,6 +255,7 @@ def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
     """Every file under root, sorted; links that lead outside root are refused."""
     real_root = root.resolve()
     found: list[Path] = []
+    linked: list[Path] = []  # Markdown files that are links to others in content/
     visited = {real_root}
 
     def unreadable(exc: OSError) -> None:
@@ -300,7 +301,8 @@ def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
             path = here / name
             if _IGNORED.match(name):
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            link = path.is_symlink()
+            if link and not path.resolve().is_relative_to(real_root):
                 errors.append(
                     ContentError(
                         path,
@@ -311,9 +313,26 @@ def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
                 continue
             if path.is_file():
                 found.append(path)
-            elif path.is_symlink():
+                if link and is_markdown(path):
+                    linked.append(path)
+            elif link:
                 errors.append(
                     ContentError(path, None, "this link leads to a file that does not exist; delete the link")
+                )
+    if linked:
+        # A link to a briefing (or page, or profile) that is read anyway would publish it twice.
+        read = {path.resolve(): path for path in found if not path.is_symlink()}
+        for path in linked:
+            twin = read.get(path.resolve())
+            if twin is not None:
+                found.remove(path)
+                errors.append(
+                    ContentError(
+                        path,
+                        None,
+                        f"this link leads to {twin}, which is read too: it would be published twice; "
+                        "delete the link",
+                    )
                 )
     return found
 

@@ -183,3 +183,13 @@ def test_traversal_and_links_out_of_content_are_refused(tmp_path):
 )
 def test_the_scanner_sees_what_would_run(html):
     assert scan(html).dangers
+
+
+def test_a_link_to_a_briefing_that_is_read_anyway_is_refused_not_published_twice(example_copy):
+    briefings = example_copy.content / "briefings"
+    (briefings / "debate-link.md").symlink_to("2026-03-04-burgum-meets-rodriguez-in-caracas.md")
+    with pytest.raises(ContentErrors) as caught:
+        example_copy.build()
+    (error,) = caught.value.errors
+    assert error.path.name == "debate-link.md" and "published twice; delete the link" in error.message
+    assert "2026-03-04-burgum-meets-rodriguez-in-caracas.md" in error.message
