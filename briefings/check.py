@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from collections.abc import Callable
@@ -66,18 +67,35 @@ def check_site(options: BuildOptions) -> CheckReport:
     env = make_environment(templates, config, urls, noindex=options.noindex)
     problems: list[ContentError] = list(site.warnings)
     rendered: dict[PurePosixPath, bytes | None] = {}
+    failed: dict[tuple[Path, int | None, str], list[str]] = defaultdict(list)
+    unrendered = 0
     for output in outputs:
         try:
             data = render_output(env, output)
         except ContentErrors as exc:
-            problems.extend(exc.errors)
+            unrendered += 1
+            for error in exc.errors:
+                # One template mistake fails every page that uses it: said once, with a count.
+                found = _RENDERING.search(error.message)
+                message = error.message[: found.start()] if found else error.message
+                failed[(error.path, error.line, message)].append(found.group(1) if found else "")
             continue
         rendered[output.file] = data if isinstance(data, bytes) else None  # copied files: present
+    pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
+    if failed:
+        # The pages that failed are missing: every link to them would be reported as broken.
+        for (path, line, message), where in failed.items():
+            also = f" and {len(where) - 1} other page(s)" if len(where) > 1 else ""
+            problems.append(ContentError(path, line, f"{message} (rendering {where[0]}{also})"))
+        return CheckReport(_sorted(problems), strict, config.raw_html, pages - unrendered, 0)
     sources = {o.file: o for o in outputs}
     links = _LinkChecker(rendered, sources, config.base_url, templates)
     problems.extend(links.check())
-    pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
     return CheckReport(_sorted(problems), strict, config.raw_html, pages, links.followed)
+
+
+# How render_page names the page a template failed on: said once for them all.
+_RENDERING = re.compile(r" \(rendering (.+)\)$")
 
 
 def _sorted(problems: tuple[ContentError, ...] | list[ContentError]) -> tuple[ContentError, ...]:

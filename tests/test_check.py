@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 
+from .conftest import ROOT
 from .test_build import run_cli
 
 GOOD = "title: Talks\ndate: 2026-03-05\ntopics: [Diplomacy]\nsources: [{outlet: Reuters}]"
@@ -188,3 +190,20 @@ def test_a_broken_link_in_an_events_text_is_blamed_once_on_the_briefing(site):
     assert errors == [line for line in errors if line.startswith("  7: error: link to /topics/pactt/")]
     assert len(errors) == 1 and "other page(s)" in errors[0], result.stdout
     assert "templates" not in result.stdout
+
+
+def test_a_template_mistake_is_said_once_and_buries_nothing_under_links_it_broke(site):
+    # Every briefing page fails on it: one error, with how many pages, and no "leads
+    # nowhere" for the links to those pages the rest of the site holds.
+    desk(site)
+    site.briefing("2026-03-06-more", GOOD.replace("Talks", "More talks"))
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    template = site.root / "templates" / "briefing.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("{{ b.title }}</h1>", "{{ b.titel }}</h1>")
+    )
+    result = run_cli("check", cwd=site.root)
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if "error:" in line]
+    assert len(errors) == 1, result.stdout
+    assert "titel" in errors[0] and "and 1 other page(s))" in errors[0]
