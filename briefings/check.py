@@ -79,15 +79,17 @@ def check_site(options: BuildOptions) -> CheckReport:
                 found = _RENDERING.search(error.message)
                 message = error.message[: found.start()] if found else error.message
                 failed[(error.path, error.line, message)].append(found.group(1) if found else "")
+            # Present, but unread: a link to it is not broken, its anchors are not known.
+            rendered[output.file] = None
             continue
         rendered[output.file] = data if isinstance(data, bytes) else None  # copied files: present
-    pages = sum(1 for o in outputs if isinstance(o, PlannedPage))
-    if failed:
-        # The pages that failed are missing: every link to them would be reported as broken.
-        for (path, line, message), where in failed.items():
-            also = f" and {len(where) - 1} other page(s)" if len(where) > 1 else ""
-            problems.append(ContentError(path, line, f"{message} (rendering {where[0]}{also})"))
-        return CheckReport(_sorted(problems), strict, config.raw_html, pages - unrendered, 0)
+    for (path, line, message), where in failed.items():
+        named = [page for page in where if page]
+        also = f" and {len(where) - 1} other page(s)" if len(where) > 1 else ""
+        problems.append(
+            ContentError(path, line, f"{message} (rendering {named[0]}{also})" if named else message)
+        )
+    pages = sum(1 for o in outputs if isinstance(o, PlannedPage)) - unrendered
     sources = {o.file: o for o in outputs}
     links = _LinkChecker(rendered, sources, config.base_url, templates)
     problems.extend(links.check())

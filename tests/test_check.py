@@ -198,12 +198,19 @@ def test_a_template_mistake_is_said_once_and_buries_nothing_under_links_it_broke
     desk(site)
     site.briefing("2026-03-06-more", GOOD.replace("Talks", "More talks"))
     shutil.copytree(ROOT / "templates", site.root / "templates")
+    site.write("pages/about.md", "---\ntitle: About\n---\nSee [gone](/briefings/gone/).\n")
     template = site.root / "templates" / "briefing.html"
-    template.write_text(
-        template.read_text(encoding="utf-8").replace("{{ b.title }}</h1>", "{{ b.titel }}</h1>")
-    )
+    written = template.read_text(encoding="utf-8")
+    template.write_text(written.replace("{{ b.title }}</h1>", "{{ b.titel }}</h1>"))
     result = run_cli("check", cwd=site.root)
     assert result.returncode == 1
     errors = [line for line in result.stdout.splitlines() if "error:" in line]
-    assert len(errors) == 1, result.stdout
+    assert len(errors) == 2, result.stdout
     assert "titel" in errors[0] and "and 1 other page(s))" in errors[0]
+    # The pages that did render are still checked: the about page's link leads nowhere.
+    assert "link to /briefings/gone/ leads nowhere" in errors[1]
+    # A syntax error names no page: it is said once, as it is.
+    template.write_text(written.replace("{{ b.title }}</h1>", "{{ b.title }</h1>"))
+    result = run_cli("check", cwd=site.root)
+    errors = [line for line in result.stdout.splitlines() if "error:" in line]
+    assert len(errors) == 2 and "rendering" not in errors[0] and "unexpected '}'" in errors[0], result.stdout
