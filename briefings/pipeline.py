@@ -213,7 +213,7 @@ def build(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with _one_build_at_a_time(builder):
+        with _one_build_at_a_time(options.site_root, builder.progress):
             return _build(options, builder, planned)
     finally:
         builder.progress = quiet
@@ -222,28 +222,28 @@ def build(
 
 
 @contextlib.contextmanager
-def _one_build_at_a_time(builder: Builder) -> Iterator[None]:
+def _one_build_at_a_time(desk: Path, progress: Progress) -> Iterator[None]:
     """Hold the desk's lock for the build: a second build of the same desk (a writer's,
     beside `serve`'s or a script's) waits for the first to end. Run together, each could
-    write what the other read older, in the output and in the cache they share."""
-    if builder.cache_dir is None or fcntl is None:
-        yield
-        return
-    # The lock is on the desk's folder itself (the one .cache/ is in): no file to leave behind.
+    write what the other read older, in the output and in the cache they share. The lock
+    is on the desk's folder itself (the one content/ is in): no file is left behind."""
     try:
-        desk = os.open(builder.cache_dir.parent, os.O_RDONLY)
+        folder = os.open(desk, os.O_RDONLY) if fcntl is not None else None
     except OSError:
-        yield  # the build reports what is wrong with the folder
-        return
+        folder = None  # the build reports what is wrong with the folder
     try:
-        try:
-            fcntl.flock(desk, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            builder.progress("Waiting for another build of this site to finish", 0, 0)
-            fcntl.flock(desk, fcntl.LOCK_EX)
+        if folder is not None:
+            try:
+                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                progress("Waiting for another build of this site to finish", 0, 0)
+                fcntl.flock(folder, fcntl.LOCK_EX)
+            except OSError:
+                pass  # a file system without such locks (some network mounts): builds as before
         yield
     finally:
-        os.close(desk)  # lets the next build go
+        if folder is not None:
+            os.close(folder)  # lets the next build go
 
 
 def check_output(options: BuildOptions) -> None:

@@ -153,7 +153,6 @@ def progress(stage, done, total):
         (root / "started").touch()
         time.sleep(3)
 build(BuildOptions(content=root / "content", output=root / "_site"), progress)
-(root / "finished").touch()
 """
 
 
@@ -175,8 +174,9 @@ def test_a_second_build_of_the_desk_waits_for_the_first_to_end(example_copy):
             time.sleep(0.02)
         briefing = example_copy.content / "briefings" / "2026-03-04-burgum-meets-rodriguez-in-caracas.md"
         briefing.write_text(briefing.read_text(encoding="utf-8").replace("title: ", "title: Later — ", 1))
-        example_copy.build()
-        assert (example_copy.root / "finished").exists()  # it waited for the other build to end
+        stages: list[str] = []
+        example_copy.build(lambda stage, done, total: stages.append(stage))
+        assert stages[0] == "Waiting for another build of this site to finish", stages
     finally:
         slow.wait(timeout=60)
     assert slow.returncode == 0, slow.stderr.read() if slow.stderr else ""
