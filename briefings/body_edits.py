@@ -261,7 +261,7 @@ def _edit(old: FileResult, new: FileResult) -> Edit | None:
     # The same messages at the same lines: every warning of the last build still stands.
     if old[2] != new[2] or has_errors(new[2]) or before.lines != after.lines:
         return None
-    if replace(before, body_html="") == replace(after, body_html=""):
+    if replace(before, body_html="", body_direction="") == replace(after, body_html="", body_direction=""):
         return "bodies"
     # A redirect's page is planned with the title in it; a briefing with no sources is warned about.
     if (after.redirect_from and before.title != after.title) or bool(before.sources) != bool(after.sources):
@@ -283,6 +283,7 @@ def _shown_only(briefing: Briefing) -> Briefing:
         authors=(),
         sources=(),
         body_html="",
+        body_direction="",
     )
 
 

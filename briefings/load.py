@@ -16,6 +16,7 @@ from .markdown import RenderedMarkdown, render_inline, render_markdown
 from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, StaticFile
 from .schema import HOST_FILES, FieldReader
 from .slugs import MAX_SLUG, is_slug, slugify
+from .text_direction import html_direction
 
 BRIEFING_FIELDS = (
     "title",
@@ -444,6 +445,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         redirect_from=briefing_fields["redirect_from"],  # type: ignore[arg-type]
         body_html=body.html,
         lines={**document.meta.key_lines, **fields.item_lines},
+        body_direction=html_direction(body.html),
     )
 
 
@@ -527,6 +529,7 @@ def read_profile(
         redirect_from=redirect_from,
         body_html=body.html,
         lines={**document.meta.key_lines, **fields.item_lines},
+        body_direction=html_direction(body.html),
     )
 
 
@@ -550,4 +553,5 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
         body_html=body.html,
         redirect_from=redirect_from,
         lines={**document.meta.key_lines, **fields.item_lines},
+        body_direction=html_direction(body.html),
     )

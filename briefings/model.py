@@ -107,6 +107,9 @@ class Briefing:
     body_html: str = field(repr=False)
     # Lines of fields, for errors found after loading (name resolution, duplicates).
     lines: dict[str, int] = field(compare=False, hash=False)
+    # Which way the body runs ('rtl' when it is written mostly in Arabic, Hebrew…), decided
+    # once as it is read (text_direction.html_direction): part of the body, as body_html is.
+    body_direction: str = field(default="ltr", repr=False)
 
     @property
     def day(self) -> PartialDate:
@@ -144,6 +147,7 @@ class Profile:
     redirect_from: tuple[str, ...]  # as a briefing's
     body_html: str
     lines: dict[str, int] = field(compare=False, hash=False)
+    body_direction: str = "ltr"  # as a briefing's
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,7 @@ class Page:
     body_html: str
     redirect_from: tuple[str, ...] = ()  # as a briefing's
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    body_direction: str = "ltr"  # as a briefing's
 
 
 @dataclass(frozen=True, slots=True)

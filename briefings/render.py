@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import traceback
-import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from .errors import ContentError, ContentErrors
 from .index import Article
 from .model import MONTH_NAMES, Briefing, PartialDate
 from .plan import PlannedPage
+from .text_direction import direction
 from .urls import Urls
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -52,6 +51,10 @@ class Reads:
         self.related |= other.related
 
 
+# What a page prints of a briefing's body: its text, and the direction the text decides.
+_BODY = frozenset({"body_html", "body_direction"})
+
+
 class TrackingEnvironment(jinja2.Environment):
     """Records what of its briefings the page being rendered reads.
 
@@ -78,47 +81,11 @@ class TrackingEnvironment(jinja2.Environment):
 
     def _note(self, obj: object, name: str) -> None:
         assert self.reads is not None
-        if name == "body_html" and isinstance(obj, Briefing):
+        if name in _BODY and isinstance(obj, Briefing):
             self.reads.bodies.add(str(obj.path))
         elif isinstance(obj, Article) and (name == "related" or name.startswith("_")):
             # `a.__getattribute__('related')` gets there too: any such name counts as it.
             self.reads.related.add(str(obj.briefing.path))
-
-
-# Letters of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko...).
-_RIGHT_TO_LEFT = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
-)
-
-
-def direction(text: str) -> str:
-    """'rtl' for a text mostly in a right-to-left script, else 'ltr': for a `dir` attribute.
-
-    Decided by its words, each by its first letter, and on a tie by the first letter of all,
-    as dir="auto" decides everything: an English headline that opens with an Arabic name
-    stays left to right, and an Arabic one with two Latin names stays right to left
-    (counting letters would not do: Arabic and Hebrew leave most vowels unwritten). Either
-    value also isolates the text from what surrounds it."""
-    if not _RIGHT_TO_LEFT.search(text):
-        return "ltr"
-    right = left = 0
-    first = ""
-    for word in text.split():
-        kind = next((k for k in map(unicodedata.bidirectional, word) if k in ("L", "R", "AL")), "")
-        first = first or kind
-        right += kind in ("R", "AL")
-        left += kind == "L"
-    if right != left:
-        return "rtl" if right > left else "ltr"
-    return "rtl" if first in ("R", "AL") else "ltr"
-
-
-_TAG = re.compile(r"<[^>]*>|&[#\w]+;")
-
-
-def html_direction(html: str) -> str:
-    """`direction` of the text of rendered HTML: its tags and character references left out."""
-    return direction(_TAG.sub(" ", html)) if _RIGHT_TO_LEFT.search(html) else "ltr"
 
 
 def make_environment(
@@ -134,7 +101,6 @@ def make_environment(
     )
     env.filters.update(
         direction=direction,
-        html_direction=html_direction,
         long_date=long_date,
         iso=iso_datetime,
         # Rendered Markdown is the only HTML marked safe; its site-root links follow the base path.

@@ -8,7 +8,8 @@ import pytest
 
 from briefings.config import load_config
 from briefings.plan import PlannedPage
-from briefings.render import direction, html_direction, make_environment, render_tracked, start_build
+from briefings.render import direction, make_environment, render_tracked, start_build
+from briefings.text_direction import html_direction
 from briefings.urls import Urls
 
 from .conftest import SITE_YAML
@@ -84,3 +85,6 @@ def test_a_body_runs_in_the_direction_of_its_text_not_of_its_markup():
     assert html_direction(arabic) == "rtl"  # the link's address and the tags are no words
     assert html_direction('<p>Talks <a href="https://example.org/">resume</a>.</p>') == "ltr"
     assert html_direction("<p>Maduro, in Arabic: مادورو</p>") == "ltr"
+    # Code is no prose; a character reference is the letters it stands for.
+    assert html_direction("<p>استخدم <code>git commit --amend --no-edit</code> ثم</p>") == "rtl"
+    assert html_direction("<p>AT&amp;T وقعت عقدا</p>") == "rtl"
