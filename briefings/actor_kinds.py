@@ -79,17 +79,18 @@ def guess_type(name: str, role: str) -> str:
 
 
 # Words of a byline that is a newsroom's, not a person's: "Americas desk", "Caracas bureau".
+# Only words no surname is likely to be ("Mesa", "Post" and "House" are).
 # fmt: off
 NEWSROOM_WORDS = frozenset({
-    "correspondents", "desk", "editorial", "editors", "newsroom", "staff", "team", "wire",
-    "wires", "redacción", "redação", "rédaction", "equipo", "equipe", "mesa",
+    "agency", "bureau", "correspondents", "desk", "editorial", "editors", "newsroom", "staff",
+    "team", "wires", "redacción", "redação", "rédaction", "équipe",
 })
 # fmt: on
 
 
 def byline_type(name: str) -> str:
-    """ "Person" for a byline of two words or more that names no newsroom or institution
-    ("Ana O'Neill"); "Organization" otherwise ("Americas desk", "Reuters", "AP")."""
-    if set(re.findall(r"\w+", name.casefold())) & NEWSROOM_WORDS:
-        return "Organization"
-    return "Person" if guess_type(name, "") == "Person" else "Organization"
+    """ "Organization" for a byline naming a newsroom ("Americas desk", "The Editors") or of
+    one word ("Reuters", "AP"); "Person" otherwise ("Ana O'Neill", "Carlos Mesa"). What
+    follows a comma is an affiliation: "Ana Smith, Caracas bureau" is a person."""
+    words = re.findall(r"\w+", name.split(",")[0].casefold())
+    return "Organization" if len(words) < 2 or set(words) & NEWSROOM_WORDS else "Person"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -462,7 +463,10 @@ def serve_command(
         click.echo(click.style(str(exc), fg="red"), err=True)
         sys.exit(1)
     click.echo("Stopped.")
-    _leave_now()  # the server, watcher and builds are stopped: nothing is left to tidy
+    # A build that outlived the wait for it leaves its workers: stopped, not left printing.
+    for worker in multiprocessing.active_children():
+        worker.terminate()
+    _leave_now()
 
 
 @main.command("new")

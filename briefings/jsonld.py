@@ -86,7 +86,8 @@ def news_article(article: Article, config: SiteConfig, urls: Urls) -> dict[str, 
     data["publisher"] = _publisher(config, urls)
     if b.location:
         data["dateline"] = b.location
-    data["about"] = [_term(t, urls) for t in article.topics]
+    if article.topics:  # a draft previewed before it has one has none
+        data["about"] = [_term(t, urls) for t in article.topics]
     if article.actors:
         data["mentions"] = [_term(t, urls) for t in article.actors]
     if b.sources:

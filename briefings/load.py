@@ -320,21 +320,29 @@ def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
                 errors.append(
                     ContentError(path, None, "this link leads to a file that does not exist; delete the link")
                 )
-    if linked:
-        # A link to a briefing (or page, or profile) that is read anyway would publish it twice.
-        read = {path.resolve(): path for path in found if not path.is_symlink()}
-        for path in linked:
-            twin = read.get(path.resolve())
-            if twin is not None:
-                found.remove(path)
-                errors.append(
-                    ContentError(
-                        path,
-                        None,
-                        f"this link leads to {twin}, which is read too: it would be published twice; "
-                        "delete the link",
-                    )
-                )
+    # A link to a briefing (or page, or profile) that is read anyway would publish it twice;
+    # so would two links to one file. Only the links are resolved: a desk has few.
+    read = set(found)
+    first: dict[Path, Path] = {}
+    for path in linked:
+        target = path.resolve()
+        twin = root / target.relative_to(real_root)
+        if twin in read and not twin.is_symlink():
+            pass
+        elif target in first:
+            twin = first[target]
+        else:
+            first[target] = path
+            continue
+        found.remove(path)
+        errors.append(
+            ContentError(
+                path,
+                None,
+                f"this link leads to the same file as {twin}, which is read too: it would be published "
+                "twice; delete the link",
+            )
+        )
     return found
 
 
@@ -375,8 +383,9 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
     updated = fields.moment("updated", zone)
     draft = fields.flag("draft")
     # A draft is left out of the site: one started without a topic must not stop the desk's build.
+    said = len(mistakes)
     topics = fields.names("topics", required=not draft)
-    if draft and not topics and not any(e.line == fields.line("topics") for e in mistakes):
+    if draft and not topics and len(mistakes) == said:  # nothing said of its topics yet
         mistakes.append(
             warning(
                 document.path,

@@ -379,7 +379,7 @@ class Preview:
         # addresses briefings left while previewing (output file → where it is now): a page
         # open at one follows its briefing when it reloads, rather than showing "not found".
         self.addresses: dict[str, str] = {}
-        self.left: dict[str, str] = {}
+        self.moved_from: dict[str, str] = {}
 
     @property
     def ahead(self) -> dict[str, tuple[int, str, bytes, int]]:
@@ -402,10 +402,12 @@ class Preview:
 
     def moved_to(self, relative: str) -> str | None:
         """The address a briefing once published at `relative` (an output file) moved to,
-        if nothing is published there now."""
+        if nothing is published there now and the briefing still is, there."""
         with self.state.lock:
-            found = self.left.get(relative)
-        return found if found is not None and not (self.options.output / relative).is_file() else None
+            found = self.moved_from.get(relative)
+        if found is None or (self.options.output / relative).is_file():
+            return None
+        return found if (self.options.output / output_file(found)).is_file() else None
 
     def _follow_moves(self, addresses: dict[str, str]) -> None:
         """Note the briefings the last build published at a new address (a new slug, or a
@@ -417,9 +419,9 @@ class Preview:
             if (new := self.addresses.get(source)) is not None and new != old
         }
         # An address left earlier leads where its briefing is now, however often it moved.
-        left = {old: moves.get(output_file(new), new) for old, new in self.left.items()}
-        left.update(moves)
-        self.left = {old: new for old, new in left.items() if output_file(new) != old}
+        moved_from = {old: moves.get(output_file(new), new) for old, new in self.moved_from.items()}
+        moved_from.update(moves)
+        self.moved_from = {old: new for old, new in moved_from.items() if output_file(new) != old}
 
     def saved(self, changed: list[str]) -> None:
         """Files changed: show a saved briefing's own page at once, then have the whole site
@@ -485,7 +487,7 @@ class Preview:
                 self.last.site  # a first build that found nothing changed indexes the site now  # noqa: B018
             except Exception:  # the next build reports it
                 traceback.print_exc()
-            addresses = briefing_addresses(self.options)
+            addresses = briefing_addresses(self.options)  # the first build's, for the next to compare
             with self.state.lock:
                 self.addresses = self.addresses or addresses
         idle_since = time.monotonic()
@@ -750,7 +752,9 @@ def make_app(preview: Preview, host: str) -> web.Application:
             ahead, self.request.page_version = preview.page_ahead(output_file(path))  # type: ignore[attr-defined]
             moved_to = preview.moved_to(output_file(path)) if ahead is None else None
             if moved_to is not None:
-                self.redirect(moved_to)  # the page open there follows its briefing
+                # The page open there follows its briefing, asked as it was.
+                query = self.request.query
+                self.redirect(moved_to + (f"?{query}" if query else ""))
                 return
             if ahead is None:
                 await super().get(path, include_body)

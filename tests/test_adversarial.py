@@ -193,3 +193,15 @@ def test_a_link_to_a_briefing_that_is_read_anyway_is_refused_not_published_twice
     (error,) = caught.value.errors
     assert error.path.name == "debate-link.md" and "published twice; delete the link" in error.message
     assert "2026-03-04-burgum-meets-rodriguez-in-caracas.md" in error.message
+    # Two links to one file that is not read itself (kept in a hidden folder): the same.
+    (briefings / "debate-link.md").unlink()
+    (example_copy.content / ".kept").mkdir()
+    (example_copy.content / ".kept" / "note.md").write_text(
+        "---\ntitle: Note\ndate: 2026-03-06\ntopics: [Diplomacy]\n---\nText.\n", encoding="utf-8"
+    )
+    (briefings / "2026-03-06-a.md").symlink_to("../.kept/note.md")
+    (briefings / "2026-03-06-b.md").symlink_to("../.kept/note.md")
+    with pytest.raises(ContentErrors) as caught:
+        example_copy.build()
+    (error,) = caught.value.errors
+    assert error.path.name == "2026-03-06-b.md" and "2026-03-06-a.md" in error.message

@@ -191,8 +191,15 @@ def test_actors_without_a_kind_are_typed_by_their_name(site):
         ("Reuters", "Organization"),
         ("AP", "Organization"),
         ("Redacción Internacional", "Organization"),
+        ("The Editors", "Organization"),
         ("Ana O'Neill", "Person"),
         ("Delcy Rodríguez", "Person"),
+        # Surnames that are words of institutions, and a person with an affiliation.
+        ("Carlos Mesa", "Person"),
+        ("Emily Post", "Person"),
+        ("Karen House", "Person"),
+        ("ANA SMITH", "Person"),
+        ("Ana Smith, Caracas bureau", "Person"),
     ],
 )
 def test_a_byline_is_a_person_unless_it_names_a_newsroom(byline, kind):

@@ -191,8 +191,8 @@ def test_a_page_open_at_a_briefings_old_address_follows_it_to_the_new_one(previe
     edit(site, BRIEFING, "title: ", "slug: relations-restored\ntitle: ")
     expect(page).to_have_url(url + "briefings/relations-restored/", timeout=WAIT_MS)
     expect(page.locator("h1")).to_contain_text("restore")
-    with urllib.request.urlopen(url + PAGE, timeout=5) as response:  # any link to it, too
-        assert response.url == url + "briefings/relations-restored/"
+    with urllib.request.urlopen(url + PAGE + "?from=feed", timeout=5) as response:  # any link to it, too
+        assert response.url == url + "briefings/relations-restored/?from=feed"
     # Moved again, and back: the first address leads on, then is the page itself again.
     edit(site, BRIEFING, "slug: relations-restored", "slug: ties-restored")
     expect(page).to_have_url(url + "briefings/ties-restored/", timeout=WAIT_MS)
@@ -201,6 +201,14 @@ def test_a_page_open_at_a_briefings_old_address_follows_it_to_the_new_one(previe
     edit(site, BRIEFING, "slug: ties-restored\n", "")
     expect(page).to_have_url(url + PAGE, timeout=WAIT_MS)
     expect(page.locator("h1")).to_contain_text("restore")
+    # Moved, then deleted: its old address leads nowhere rather than to a missing page.
+    edit(site, BRIEFING, "title: ", "slug: gone-soon\ntitle: ")
+    expect(page).to_have_url(url + "briefings/gone-soon/", timeout=WAIT_MS)
+    (site.root / BRIEFING).unlink()
+    expect(page.locator("h1")).not_to_contain_text("restore", timeout=WAIT_MS)
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(url + PAGE + "?from=feed", timeout=5)
+    assert gone.value.code == 404
 
 
 def test_a_desk_that_never_built_shows_its_errors_then_the_site_once_fixed(example_copy, browser):
