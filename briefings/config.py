@@ -58,7 +58,7 @@ class SiteConfig:
             problem = (
                 "is empty (was it given by a variable that is not set?)"
                 if not base_url.strip()
-                else f"{base_url!r} must be an absolute http(s) URL"
+                else url_problem(base_url)
             )
             raise ContentErrors(
                 [
@@ -80,6 +80,21 @@ _DEFAULTS = SiteConfig(
     raw_html=False,
     base_url_given=False,
 )
+
+
+def url_problem(url: str) -> str:
+    """What keeps `url` from being a site's address (is_absolute_url), said so it can be fixed."""
+    found = NOT_IN_URL.search(url)
+    if found and urlsplit(url).scheme in ("http", "https"):
+        character = found.group()
+        what = "a space" if character.isspace() else f"{character!r}"
+        if character == "%":
+            what = "a '%' that is not followed by two hex digits"
+        return f"{url!r} has {what}, which a URL cannot hold; write it %-encoded (a space is %20)"
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc and (parts.query or parts.fragment):
+        return f"{url!r} has a ?query or #fragment; a site's address is its folder alone"
+    return f"{url!r} must be an absolute http(s) URL"
 
 
 def is_absolute_url(url: str) -> bool:
@@ -158,10 +173,7 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
     given = fields.text("base_url")
     base_url = given or "http://localhost:8000/"
     if not is_absolute_url(base_url):
-        fields.error(
-            "base_url",
-            f"base_url: {base_url!r} must be an absolute http(s) URL, like https://example.org/",
-        )
+        fields.error("base_url", f"base_url: {url_problem(base_url)}, like https://example.org/")
     # Left empty, either would quietly change the site: every date moved to UTC, <html lang> English.
     for key, example in (
         ("timezone", "America/Caracas, or remove the line to show times in UTC"),

@@ -407,6 +407,10 @@ def test_a_base_url_that_is_not_absolute_is_refused(site):
     result = run_cli("build", "--base-url", "example.org/desk", cwd=site.root)
     assert result.returncode == 1
     assert "must be an absolute http(s) URL" in result.stderr and "Traceback" not in result.stderr
+    # Absolute, but with what no URL holds: the character is named, with the fix.
+    result = run_cli("build", "--base-url", "https://example.org/my desk/", cwd=site.root)
+    assert result.returncode == 1 and "has a space, which a URL cannot hold" in result.stderr
+    assert "a space is %20" in result.stderr
 
 
 def test_an_empty_base_url_is_refused_not_ignored(site):
