@@ -327,13 +327,10 @@ def _walk(root: Path, errors: list[ContentError]) -> list[Path]:
     for path in linked:
         target = path.resolve()
         twin = root / target.relative_to(real_root)
-        if twin in read and not twin.is_symlink():
-            pass
-        elif target in first:
-            twin = first[target]
-        else:
-            first[target] = path
-            continue
+        if twin not in read or twin.is_symlink():  # not read itself: the first link to it is
+            twin = first.setdefault(target, path)
+            if twin == path:
+                continue
         found.remove(path)
         errors.append(
             ContentError(
