@@ -2,7 +2,8 @@
 and whether a byline names a person or a newsroom.
 
 Structured data (`jsonld`) types the actors a briefing mentions and its authors; `new actor`
-writes a first `kind` for a profile. All guess from the same words.
+writes a first `kind` for a profile. Actors are guessed from the words of institutions and
+offices; bylines only from a newsroom's (a surname can be an institution's word: Mesa, Post).
 """
 
 from __future__ import annotations
