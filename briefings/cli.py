@@ -450,8 +450,10 @@ def serve_command(
             + (f" ({again})." if again else ".")
         )
 
-    def ready(url: str) -> None:
+    def ready(url: str, elsewhere: tuple[str, ...]) -> None:
         click.echo(click.style(f"Serving {output} at {url}", bold=True) + "  (Ctrl-C to stop)")
+        for address in elsewhere:
+            click.echo(f"  and on your network at {address}")
         if open_browser:
             import webbrowser
 

@@ -40,6 +40,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import get_watcher_class
 from tornado import ioloop, web
 from tornado.httpserver import HTTPServer
+from tornado.log import access_log
 from tornado.netutil import bind_sockets
 
 from . import parallel
@@ -684,6 +685,25 @@ def preview_url(host: str, sockets: list[socket.socket]) -> str:
     return f"http://{host}:{port}/"
 
 
+def network_urls(host: str, sockets: list[socket.socket]) -> tuple[str, ...]:
+    """Where a phone or another computer on the network finds the preview, when it listens
+    on every interface: this machine's address on its route out, if it has one."""
+    if not every_interface(host) or not any(s.family == socket.AF_INET for s in sockets):
+        return ()
+    port = sockets[0].getsockname()[1]
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            # Connecting a UDP socket only picks the route (no packet is sent); the address
+            # is TEST-NET-1's, which no network answers.
+            probe.connect(("192.0.2.1", 9))
+            address = ipaddress.ip_address(probe.getsockname()[0])
+    except (OSError, ValueError):
+        return ()  # no network: the loopback address printed is all there is
+    if address.is_loopback or address.is_unspecified:
+        return ()
+    return (f"http://{address}:{port}/",)
+
+
 def host_allowed(host_header: str, bound: str, everywhere: bool | None = None) -> bool:
     """Only the bound host and loopback names: a DNS-rebinding page cannot read drafts.
     `everywhere`: whether `bound` is every interface, if already known."""
@@ -722,8 +742,14 @@ class _Guarded:
     everywhere = False  # bound_host is every interface: worked out once, not per request
 
     def prepare(self) -> None:  # type: ignore[misc]
-        if not host_allowed(self.request.host or "", self.bound_host, self.everywhere):  # type: ignore[attr-defined]
-            raise web.HTTPError(403, "Host not allowed")
+        asked = self.request.host or ""  # type: ignore[attr-defined]
+        if not host_allowed(asked, self.bound_host, self.everywhere):
+            self.refused = True
+            # Logged once, with this line (not again as a bare 403): why, and what answers.
+            where = "localhost or an IP address" if self.everywhere else f"localhost or {self.bound_host}"
+            raise web.HTTPError(
+                403, "host %r refused (no other site's page may read drafts): open %s", asked, where
+            )
 
 
 def make_app(preview: Preview, host: str) -> web.Application:
@@ -852,8 +878,18 @@ def make_app(preview: Preview, host: str) -> web.Application:
             (r"/(.*)", SiteFiles, {"path": output, "default_filename": "index.html"}),
         ],
         transforms=[Inject],
+        log_function=_log_request,
     )
     return app
+
+
+def _log_request(handler: web.RequestHandler) -> None:
+    """Tornado's access log line, but none for a refused host: that was said already."""
+    if getattr(handler, "refused", False):
+        return
+    status = handler.get_status()
+    log = access_log.info if status < 400 else access_log.warning if status < 500 else access_log.error
+    log("%d %s %.2fms", status, handler._request_summary(), 1000.0 * handler.request.request_time())
 
 
 NO_SITE_YET = (
@@ -881,7 +917,7 @@ def serve(
     port: int,
     watched: tuple[Path, ...],
     report: Callable[[BuildReport | None, tuple[ContentError, ...], float], None],
-    ready: Callable[[str], None] = lambda url: None,
+    ready: Callable[[str, tuple[str, ...]], None] = lambda url, elsewhere: None,
 ) -> None:
     """Build once, then serve and rebuild on every change until Ctrl-C."""
     loop = ioloop.IOLoop.current()
@@ -954,7 +990,7 @@ def serve(
         server = HTTPServer(app)
         server.add_sockets(sockets)
         preview.start()
-        ready(url)
+        ready(url, network_urls(host, sockets))
         loop.start()
     finally:
         if server is not None:

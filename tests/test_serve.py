@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from tornado.netutil import bind_sockets
 
-from briefings.serve import every_interface, host_allowed, preview_url
+from briefings.serve import every_interface, host_allowed, network_urls, preview_url
 
 from .conftest import ROOT
 
@@ -248,13 +249,19 @@ def test_drafts_show_with_a_banner_in_preview(preview, browser):
 
 
 def test_foreign_host_header_is_refused(preview):
-    _, url, _ = preview
+    _, url, process = preview
     request = urllib.request.Request(url, headers={"Host": "attacker.example:8000"})
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
     with urllib.request.urlopen(url, timeout=10) as ok:
         assert ok.status == 200
+    stop(process)
+    # Said once, with the host refused and what to open instead; not again as a bare 403.
+    log = [line for line in process.stderr.read().splitlines() if line.startswith("403 ")]
+    assert len(log) == 1, log
+    assert "'attacker.example:8000' refused" in log[0]
+    assert "open localhost or 127.0.0.1" in log[0]
 
 
 def test_a_path_no_file_can_have_is_not_found_not_a_crash(preview):
@@ -361,6 +368,33 @@ def test_the_address_printed_is_one_a_browser_here_can_open(host, url):
         # The server listens there: a connection to the printed address is accepted.
         where = urllib.parse.urlsplit(printed).hostname
         socket.create_connection((where, port), timeout=5).close()
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_listening_everywhere_also_prints_the_address_other_devices_use():
+    sockets = bind_sockets(0, address="0.0.0.0")
+    try:
+        port = sockets[0].getsockname()[1]
+        found = network_urls("0.0.0.0", sockets)
+        if not found:
+            pytest.skip("this machine has no route to any network")
+        (url,) = found
+        where = urllib.parse.urlsplit(url)
+        assert where.port == port
+        assert not ipaddress.ip_address(where.hostname).is_loopback
+        socket.create_connection((where.hostname, port), timeout=5).close()
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_listening_on_this_machine_alone_prints_no_network_address(host):
+    sockets = bind_sockets(0, address=host)
+    try:
+        assert network_urls(host, sockets) == ()
     finally:
         for sock in sockets:
             sock.close()
