@@ -135,10 +135,13 @@ draft: true
 
 
 def new_profile(content: Path, config: SiteConfig, section: str, name: str) -> Path:
-    profiles = known_profiles(content, section, config)
-    existing = canonical((name,), profiles)[0]
-    if existing != normalize_name(name):
-        raise FileExistsError(f"{name!r} already has a profile, as {existing!r}")
+    # The name, an alias or the slug of a profile already written, whatever its file is
+    # called: a second profile for it would fail the next build.
+    key = slugify(name)
+    for profile in known_profiles(content, section, config):
+        if key in {slugify(spelling) for spelling in (profile.slug, profile.name, *profile.aliases)}:
+            written_as = "" if normalize_name(name) == profile.name else f" as {profile.name!r}"
+            raise FileExistsError(f"{name!r} already has a profile{written_as}: {profile.path}")
     slug = _short(slugify(name))
     if not slug:
         raise ContentErrors(

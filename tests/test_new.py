@@ -142,6 +142,22 @@ def test_new_actor_and_topic_profiles(example_copy):
     )
 
 
+def test_a_name_whose_profile_file_is_named_otherwise_gets_no_second_profile(example_copy):
+    # Profiles in other scripts are often saved under a name of the writer's choosing.
+    profile = example_copy.content / "topics" / "diplomacy.md"
+    profile.rename(profile.with_name("talks.md"))
+    again = new(example_copy, "topic", "Diplomacy")
+    assert again.returncode == 1
+    assert "'Diplomacy' already has a profile: content/topics/talks.md" in again.stderr
+    assert sorted(p.name for p in (example_copy.content / "topics").iterdir()) == [
+        "critical-minerals.md",
+        "maduro-prosecution.md",
+        "talks.md",
+        "us-venezuela.md",
+    ]
+    example_copy.build()  # the desk still builds
+
+
 def test_a_profile_name_may_go_unquoted_and_nothing_placeholder_is_published(example_copy):
     made = new(example_copy, "actor", "Edmundo", "González", "Urrutia")
     assert made.returncode == 0, made.stderr
