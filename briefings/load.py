@@ -387,7 +387,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
             warning(
                 document.path,
                 fields.line("topics"),
-                "topics: none yet; give at least one, like topics: [US–Venezuela], before removing 'draft: true'",
+                "topics: none yet; give at least one, like topics: [Topic name], before removing 'draft: true'",
             )
         )
     actors = fields.names("actors")

@@ -193,7 +193,7 @@ class FieldReader:
                     line,
                 )
         if required and not names and not any(e.line == self.line(key) for e in self.errors):
-            self.error(key, f"{self.name(key)}: give at least one, like {key}: [US–Venezuela]")
+            self.error(key, f"{self.name(key)}: give at least one, like {key}: [{key[:-1].capitalize()} name]")
         return tuple(names)
 
     def partial_date(self, key: str, required: bool = False) -> PartialDate | None:
