@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -111,7 +112,14 @@ def is_absolute_url(url: str) -> bool:
 def _zone_like(written: str) -> str:
     """The zones whose city is the one written (`Madrid` → Europe/Madrid), else an example."""
     city = written.strip().replace(" ", "_").casefold()
-    found = sorted(z for z in available_timezones() if z.rsplit("/", 1)[-1].casefold() == city)
+    zones = available_timezones()
+    found = sorted(z for z in zones if z.rsplit("/", 1)[-1].casefold() == city)
+    if not found:
+        # A slip in the spelling (Europe/Sofiya, america/caracas): the nearest names.
+        by_folded = {z.casefold(): z for z in zones}
+        folded = written.strip().casefold()
+        near = [folded] if folded in by_folded else difflib.get_close_matches(folded, by_folded, 3, 0.85)
+        found = [by_folded[z] for z in near]
     return " or ".join(found[:3]) if found else "e.g. America/New_York"
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from calendar import monthrange
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -193,7 +194,9 @@ class FieldReader:
                     line,
                 )
         if required and not names and not any(e.line == self.line(key) for e in self.errors):
-            self.error(key, f"{self.name(key)}: give at least one, like {key}: [{key[:-1].capitalize()} name]")
+            self.error(
+                key, f"{self.name(key)}: give at least one, like {key}: [{key[:-1].capitalize()} name]"
+            )
         return tuple(names)
 
     def partial_date(self, key: str, required: bool = False) -> PartialDate | None:
@@ -211,8 +214,8 @@ class FieldReader:
         if not match:
             self.error(
                 key,
-                f"{self.name(key)}: {text!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
-                + _suggest(text, with_time=False),
+                f"{self.name(key)}: {text!r} is not a date"
+                + (_suggest(text, with_time=False) or "; write YYYY-MM-DD, YYYY-MM or YYYY"),
             )
             return None
         year, month, day = (int(g) if g else 0 for g in match.groups())
@@ -281,6 +284,21 @@ class FieldReader:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=zone)
+            real = parsed.astimezone(UTC).astimezone(zone)
+            if len(text) > 10 and real.replace(tzinfo=None) != parsed.replace(tzinfo=None):
+                # An hour the clocks skip that night: which moment was meant is a guess.
+                self.error(
+                    key,
+                    f"{self.name(key)}: {text!r} is skipped by the clocks in {zone.key} as they go forward; "
+                    f"write the time with its offset, such as {real.isoformat()}",
+                )
+                return None
+        elif not timedelta(hours=-12) <= (parsed.utcoffset() or timedelta()) <= timedelta(hours=14):
+            self.error(
+                key,
+                f"{self.name(key)}: {text!r} has an offset no clock keeps; offsets run from -12:00 to +14:00",
+            )
+            return None
         return parsed.astimezone(zone)
 
     def has_time(self, key: str) -> bool:
@@ -444,6 +462,9 @@ def lacks_day(text: str) -> bool:
 
 
 def _suggest(text: str, with_time: bool = True) -> str:
+    if len(text) == 8 and text.isdigit():  # 20260305
+        with contextlib.suppress(ValueError):
+            return f"; write {datetime.strptime(text, '%Y%m%d').date().isoformat()}"
     for fmt in _HUMAN_FORMATS:
         try:
             return f"; write {datetime.strptime(text, fmt).date().isoformat()}"

@@ -716,6 +716,15 @@ def test_a_file_saved_as_utf16_says_so(site):
         (b"title: D\r\nbase_url: https://d.example/\r\nlangauge: en\r\n", "langauge"),
         # A city for a zone: the zone named after it.
         (b"title: D\nbase_url: https://d.example/\ntimezone: Madrid\n", "timezone; write Europe/Madrid"),
+        # A slip in the spelling, or the case: the zone meant.
+        (
+            b"title: D\nbase_url: https://d.example/\ntimezone: Europe/Sofiya\n",
+            "timezone; write Europe/Sofia",
+        ),
+        (
+            b"title: D\nbase_url: https://d.example/\ntimezone: america/caracas\n",
+            "timezone; write America/Caracas",
+        ),
         # Left empty: every date would be shown in UTC without a word.
         (b"title: D\nbase_url: https://d.example/\ntimezone:\n", "timezone: is empty; write a value"),
         (b"title: D\nbase_url: https://d.example/\nlanguage: ''\n", "language: is empty"),
