@@ -6,7 +6,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -17,7 +17,7 @@ from .load import is_markdown
 from .pipeline import BuildOptions, prepare, render_output
 from .plan import PlannedPage
 from .render import make_environment
-from .urls import site_path_of
+from .urls import output_file, site_path_of
 
 # Attributes that point a browser at another file.
 _LINK_ATTRIBUTES = {
@@ -91,7 +91,14 @@ def check_site(options: BuildOptions) -> CheckReport:
         )
     pages = sum(1 for o in outputs if isinstance(o, PlannedPage)) - unrendered
     sources = {o.file: o for o in outputs}
-    links = _LinkChecker(rendered, sources, config.base_url, templates)
+    # A link to a draft or a scheduled briefing: why nothing is there yet, and when it will be.
+    coming = {}
+    for briefing in site.unpublished:
+        when = (
+            "a draft (draft: true)" if briefing.draft else f"scheduled for {briefing.date.date().isoformat()}"
+        )
+        coming[output_file(urls.path_of(briefing))] = f"{briefing.path} is {when}"
+    links = _LinkChecker(rendered, sources, config.base_url, templates, coming)
     problems.extend(links.check())
     return CheckReport(_sorted(problems), strict, config.raw_html, pages, links.followed)
 
@@ -139,8 +146,10 @@ class _LinkChecker:
         sources: dict[PurePosixPath, object],
         base_url: str,
         templates: Path,
+        unpublished: Mapping[PurePosixPath, str] | None = None,
     ) -> None:
         self.rendered = rendered
+        self.unpublished = unpublished or {}  # output file → what the briefing there waits for
         self.sources = sources
         self.base_url = base_url
         self.base_path = urlsplit(base_url).path or "/"
@@ -216,6 +225,9 @@ class _LinkChecker:
             candidates = [PurePosixPath(relative), PurePosixPath(relative, "index.html")]
         file = next((c for c in candidates if c in self.rendered), None)
         if file is None:
+            waiting = next((self.unpublished[c] for c in candidates if c in self.unpublished), None)
+            if waiting is not None:
+                return f"leads nowhere yet: {waiting}"
             return f"leads nowhere: nothing is published at {self.base_path}{relative}"
         if target.fragment:
             parsed = self._parse(file)

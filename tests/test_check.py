@@ -28,6 +28,26 @@ def desk(site):
     return site
 
 
+def test_a_link_to_a_draft_or_a_scheduled_briefing_says_which_and_when(site):
+    desk(site)
+    site.briefing("2026-03-07-embargo", GOOD.replace("Talks", "Embargo") + "\ndraft: true")
+    site.briefing("2099-01-02-later", GOOD.replace("Talks", "Later").replace("2026-03-05", "2099-01-02"))
+    body = "See [the embargo](/briefings/embargo/) and [what comes](/briefings/later/).\n"
+    site.briefing("2026-03-06-links", GOOD.replace("Talks", "Links"), body)
+    result = run_cli("check", cwd=site.root)
+    assert result.returncode == 1
+    assert (
+        "  7: error: link to /briefings/embargo/ leads nowhere yet: "
+        "content/briefings/2026-03-07-embargo.md is a draft (draft: true) (on /briefings/links/index.html)"
+    ) in result.stdout.splitlines()
+    assert (
+        "  7: error: link to /briefings/later/ leads nowhere yet: "
+        "content/briefings/2099-01-02-later.md is scheduled for 2099-01-02 (on /briefings/links/index.html)"
+    ) in result.stdout.splitlines()
+    # Checked as the preview shows them, both are there.
+    assert run_cli("check", "--drafts", "--future", cwd=site.root).returncode == 0
+
+
 def test_a_clean_site_passes_and_nothing_is_written(site):
     desk(site)
     result = run_cli("check", cwd=site.root)
