@@ -423,6 +423,15 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
                 document.path, line, "the body is still the placeholder 'new' wrote; write the briefing there"
             )
         )
+    elif not draft and not summary and not body.html.strip():
+        # Nothing to read but the title, in the page, the feeds and every list's summary.
+        mistakes.append(
+            warning(
+                document.path,
+                document.body_line - 1,
+                "the briefing has no body and no summary; write it below this closing ---",
+            )
+        )
     # A date without a time means "that day", not midnight: same-day updates are fine.
     if updated and published and updated.date() < published.date():
         fields.error(
