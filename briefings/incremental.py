@@ -496,7 +496,7 @@ class Builder:
             sorted(
                 name.removesuffix("index.html")
                 for name in old.entries
-                if name not in planned and (name == "index.html" or name.endswith("/index.html"))
+                if name not in planned and name.endswith(".html")  # a page, or an old address's (old.html)
             )
         )
         return WriteReport(count, rewritten, token, writes_in_place, replaced, kept, gone)

@@ -903,6 +903,22 @@ def test_a_rebuild_says_which_pages_are_gone_since_the_last(site):
     assert "/briefings/state-visit/" in site.read("briefings/visit/index.html")
 
 
+def test_an_old_html_address_dropped_is_named_among_the_pages_gone(site):
+    front = "title: Talks\ndate: 2026-03-05\ntopics: [Oil]"
+    path = site.briefing("2026-03-05-talks", front + "\nredirect_from: [/old.html, /older/page.html]")
+    assert run_cli("build", cwd=site.root).returncode == 0
+    assert (site.output / "old.html").is_file()
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("\nredirect_from: [/old.html, /older/page.html]", "")
+    )
+    result = run_cli("build", cwd=site.root)
+    assert (
+        "Gone since the last build: /old.html, /older/page.html. Links to them now find nothing"
+        in result.stdout
+    )
+    assert not (site.output / "old.html").exists()
+
+
 def test_one_output_folder_however_it_is_written_is_one_to_the_cache(site):
     site.briefing("2026-03-05-talks", "title: Talks\ndate: 2026-03-05\ntopics: [Oil]")
     gone = site.briefing("2026-03-06-visit", "title: Visit\ndate: 2026-03-06\ntopics: [Oil]")
