@@ -65,7 +65,8 @@ def main() -> None:
 
     Briefings live in content/briefings/ as Markdown with YAML front matter; actor and
     topic profiles in content/actors/ and content/topics/; site settings in site.yaml.
-    Errors are in color on a terminal, unless NO_COLOR is set.
+    A templates/ folder beside content/, if there is one, is the site's theme in place of
+    the bundled one. Errors are in color on a terminal, unless NO_COLOR is set.
     """
     if os.environ.get("NO_COLOR"):  # https://no-color.org: any value but an empty one
         click.get_current_context().color = False
@@ -79,7 +80,8 @@ def main() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("_site"),
     show_default=True,
-    help="Folder the site is written to; replaced only when the whole build succeeds.",
+    help="Folder the site is written to, from the current folder (not from --content); "
+    "replaced only when the whole build succeeds.",
 )
 @click.option("--drafts", is_flag=True, help="Include briefings marked 'draft: true'.")
 @click.option("--future", is_flag=True, help="Include briefings dated in the future.")
@@ -408,7 +410,9 @@ def serve_command(
     if every_interface(host):
         click.echo(
             click.style(
-                f"Warning: listening on {host}: anyone on your network can read the drafts.", fg="yellow"
+                f"Warning: listening on {host}: anyone on your network can read "
+                + ("the drafts." if not no_drafts else "this preview (drafts are left out)."),
+                fg="yellow",
             ),
             err=True,
         )
@@ -494,8 +498,10 @@ def new_command(
       python build.py new topic "Oil licences"
       python build.py new --topic Oil -- "-5% oil output in March"   (a title starting with -)
 
-    Briefings start as drafts dated now; names that match a profile (or an alias) are written
-    as the profile's name. Never overwrites a file.
+    An unquoted first word `actor` or `topic` starts a profile; any other words, or a title
+    quoted whole ("Topic of the week"), start a briefing. Briefings start as drafts dated now;
+    names that match a profile (or an alias) are written as the profile's name. Never
+    overwrites a file.
     """
 
     from .config import load_config

@@ -39,14 +39,23 @@ def test_netlify_builds_with_python_3_11_from_the_pinned_requirements():
     assert NETLIFY["build"]["publish"] == "_site"
     assert NETLIFY["build"]["environment"]["PYTHON_VERSION"] == "3.11"
     for context in ("production", "deploy-preview", "branch-deploy"):
-        install, _, build_step = context_command(context).partition(" && ")
+        install, *_, build_step = context_command(context).split(" && ")
         assert install == INSTALL
         assert shlex.split(build_step)[:3] == ["python", "build.py", "build"]
     assert "--base-url" not in context_command("production")  # site.yaml's base_url
+    assert "check" not in context_command("production")  # news is not held back for a link
     for context in ("deploy-preview", "branch-deploy"):
-        args = shlex.split(context_command(context).partition(" && ")[2])
+        _, check, build_step = context_command(context).split(" && ")
+        args = shlex.split(build_step)
         assert {"--drafts", "--future", "--noindex"} <= set(args)
         assert args[args.index("--base-url") + 1] == "$DEPLOY_PRIME_URL"
+        # The links are checked as the preview is built: the same pages, at the same address.
+        assert shlex.split(check) == [
+            "python",
+            "build.py",
+            "check",
+            *[a for a in args[3:] if a != "--noindex"],
+        ]
 
 
 def run_netlify_build(context: str, site_root: Path) -> subprocess.CompletedProcess[str]:
@@ -57,7 +66,7 @@ def run_netlify_build(context: str, site_root: Path) -> subprocess.CompletedProc
     python = bin_dir / "python"  # `python` on Netlify's PATH is the one the install step used
     python.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n', encoding="utf-8")
     python.chmod(0o755)
-    build_step = context_command(context).partition(" && ")[2]
+    build_step = context_command(context).partition(" && ")[2]  # all but the install
     env = {
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
@@ -89,6 +98,16 @@ def test_a_deploy_preview_shows_drafts_is_not_indexed_and_links_to_itself(exampl
     assert all(parse_page(p).meta.get("robots") == ["noindex"] for p in html_pages(output).values())
     assert headers_for(read_headers_file(output / "_headers"), "/")["X-Robots-Tag"] == "noindex"
     assert f"Sitemap: {PREVIEW_URL}/sitemap.xml" in (output / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_a_deploy_preview_with_a_broken_link_fails_and_names_it(example_copy):
+    draft = DRAFT.replace("Still being written.", "See [the old plan](/briefings/old-plan/).")
+    (example_copy.content / "briefings" / "2026-03-10-next-round.md").write_text(draft, encoding="utf-8")
+    result = run_netlify_build("deploy-preview", example_copy.root)
+    assert result.returncode == 1
+    assert "content/briefings/2026-03-10-next-round.md" in result.stdout
+    assert "link to /briefings/old-plan/ leads nowhere" in result.stdout
+    assert not example_copy.output.exists()  # nothing built to publish
 
 
 def test_production_leaves_drafts_out_and_uses_site_yaml_base_url(example_copy):
