@@ -22,8 +22,9 @@ from .pipeline import BuildOptions, BuildReport, build
 
 
 def _print_problems(problems: tuple[ContentError, ...]) -> None:
+    """Each problem as path:line: message, by file and line, as a writer goes through them."""
     cwd = Path.cwd()
-    for problem in problems:
+    for problem in sorted(problems, key=lambda p: p.sort_key):
         color = "yellow" if problem.severity == "warning" else "red"
         location, _, message = problem.format(cwd).partition(": ")
         click.echo(click.style(location + ":", fg=color, bold=True) + " " + message, err=True)
@@ -121,7 +122,7 @@ def build_command(
         click.echo(click.style(f"Build interrupted; {output} left unchanged.", fg="red"), err=True)
         sys.exit(128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT))
     except ContentErrors as exc:
-        _print_problems(tuple(sorted((*exc.errors, *exc.warnings), key=lambda p: p.sort_key)))
+        _print_problems((*exc.errors, *exc.warnings))
         click.echo(
             click.style(
                 f"Build failed: {_count(len(exc.errors), 'error')}; {output} left unchanged.",

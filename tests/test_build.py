@@ -903,6 +903,19 @@ def test_a_rebuild_says_which_pages_are_gone_since_the_last(site):
     assert "/briefings/state-visit/" in site.read("briefings/visit/index.html")
 
 
+def test_warnings_are_printed_in_the_order_of_their_lines(site):
+    # Found by different stages (a body by loading, a source and a near name by indexing).
+    site.write("actors/delcy-rodriguez.md", "---\nname: Delcy Rodríguez\n---\n")
+    site.write(
+        "briefings/2026-03-01-order.md",
+        "---\ntitle: Order\ndate: 2026-03-01\ntopics: [A]\nactors: [Delcy Rodrigues]\n---\n\n",
+    )
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    lines = [int(line.split(":")[1]) for line in result.stderr.splitlines() if "2026-03-01-order.md:" in line]
+    assert len(lines) == 3 and lines == sorted(lines), result.stderr
+
+
 def test_an_old_html_address_dropped_is_named_among_the_pages_gone(site):
     front = "title: Talks\ndate: 2026-03-05\ntopics: [Oil]"
     path = site.briefing("2026-03-05-talks", front + "\nredirect_from: [/old.html, /older/page.html]")
