@@ -10,9 +10,10 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -175,12 +176,12 @@ def build_command(
     _leave_now()
 
 
-def _new_date(text: str, zone: tzinfo) -> datetime | date:
+def _new_date(text: str, zone: ZoneInfo) -> datetime | date:
     """`new --date`, read as the build reads a briefing's date (schema.FieldReader.moment).
 
     A day stays a day, and a time with no offset stays so: written that way, a later change
     of the site's timezone does not move them."""
-    from .schema import FIRST_YEAR, ISO_MOMENT, LAST_YEAR, lacks_day
+    from .schema import FIRST_YEAR, ISO_MOMENT, LAST_YEAR, lacks_day, skipped, skipped_message
 
     text = text.strip()
     example = "e.g. 2026-03-05 or 2026-03-05T14:00"
@@ -198,6 +199,10 @@ def _new_date(text: str, zone: tzinfo) -> datetime | date:
         )
     except ValueError as exc:
         raise click.BadParameter(f"{text!r} is no date: {exc}", param_hint="--date") from None
+    if isinstance(found, datetime) and found.tzinfo is None:
+        real = skipped(found, zone)
+        if real is not None:  # the build would refuse the briefing, and with it the desk
+            raise click.BadParameter(skipped_message(text, zone, real), param_hint="--date")
     try:
         # As it will be written: an instant in the site's timezone, whose day may differ.
         local = found.astimezone(zone) if isinstance(found, datetime) and found.tzinfo else found

@@ -283,16 +283,11 @@ class FieldReader:
             )
             return None
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=zone)
-            real = parsed.astimezone(UTC).astimezone(zone)
-            if len(text) > 10 and real.replace(tzinfo=None) != parsed.replace(tzinfo=None):
-                # An hour the clocks skip that night: which moment was meant is a guess.
-                self.error(
-                    key,
-                    f"{self.name(key)}: {text!r} is skipped by the clocks in {zone.key} as they go forward; "
-                    f"write the time with its offset, such as {real.isoformat()}",
-                )
+            real = skipped(parsed, zone) if len(text) > 10 else None
+            if real is not None:
+                self.error(key, f"{self.name(key)}: {skipped_message(text, zone, real)}")
                 return None
+            parsed = parsed.replace(tzinfo=zone)
         elif not timedelta(hours=-12) <= (parsed.utcoffset() or timedelta()) <= timedelta(hours=14):
             self.error(
                 key,
@@ -459,6 +454,22 @@ def lacks_day(text: str) -> bool:
     briefing is dated to the day."""
     found = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?", text)
     return bool(found) and FIRST_YEAR <= int(found[1]) <= LAST_YEAR and 1 <= int(found[2] or 1) <= 12
+
+
+def skipped(local: datetime, zone: ZoneInfo) -> datetime | None:
+    """For a time of day with no offset that the clocks in `zone` skip as they go forward,
+    the moment it would be read as, written as the clocks then show it; else None. Which
+    moment was meant is a guess: it is asked for, with its offset."""
+    placed = local.replace(tzinfo=zone)
+    real = placed.astimezone(UTC).astimezone(zone)
+    return real if real.replace(tzinfo=None) != local.replace(tzinfo=None) else None
+
+
+def skipped_message(text: str, zone: ZoneInfo, real: datetime) -> str:
+    return (
+        f"{text!r} is skipped by the clocks in {zone.key} as they go forward; "
+        f"write the time with its offset, such as {real.isoformat()}"
+    )
 
 
 def _suggest(text: str, with_time: bool = True) -> str:

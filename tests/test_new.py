@@ -56,6 +56,20 @@ def test_new_briefing_has_complete_front_matter_and_builds(example_copy):
     assert "Oil: what next?" in page and "/actors/new-person/" in page
 
 
+def test_a_time_the_clocks_skip_is_refused_by_new_as_the_build_would(example_copy):
+    # New York's clocks go from 02:00 to 03:00 on 8 March 2026: the build would refuse the
+    # file, and with it the whole desk, draft or not.
+    result = new(example_copy, "Clock test", "--date", "2026-03-08T02:30")
+    assert result.returncode == 2
+    assert "skipped by the clocks in America/New_York" in result.stderr
+    assert "2026-03-08T03:30:00-04:00" in result.stderr
+    assert not list((example_copy.content / "briefings").glob("*clock-test*"))
+    # The hour after, and the day alone, are fine.
+    assert new(example_copy, "Clock test", "--date", "2026-03-08T03:30").returncode == 0
+    assert new(example_copy, "Day test", "--date", "2026-03-08").returncode == 0
+    example_copy.build(drafts=True)
+
+
 def test_new_refuses_to_overwrite(example_copy):
     args = ("Same title", "--date", "2026-03-09")
     assert new(example_copy, *args).returncode == 0
