@@ -40,7 +40,6 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import get_watcher_class
 from tornado import ioloop, web
 from tornado.httpserver import HTTPServer
-from tornado.log import access_log
 from tornado.netutil import bind_sockets
 
 from . import parallel
@@ -687,21 +686,27 @@ def preview_url(host: str, sockets: list[socket.socket]) -> str:
 
 def network_urls(host: str, sockets: list[socket.socket]) -> tuple[str, ...]:
     """Where a phone or another computer on the network finds the preview, when it listens
-    on every interface: this machine's address on its route out, if it has one."""
-    if not every_interface(host) or not any(s.family == socket.AF_INET for s in sockets):
+    on every interface: this machine's address on its route out, for each address family it
+    listens on, if it has one."""
+    if not every_interface(host):
         return ()
     port = sockets[0].getsockname()[1]
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            # Connecting a UDP socket only picks the route (no packet is sent); the address
-            # is TEST-NET-1's, which no network answers.
-            probe.connect(("192.0.2.1", 9))
-            address = ipaddress.ip_address(probe.getsockname()[0])
-    except (OSError, ValueError):
-        return ()  # no network: the loopback address printed is all there is
-    if address.is_loopback or address.is_unspecified:
-        return ()
-    return (f"http://{address}:{port}/",)
+    found = []
+    # Connecting a UDP socket only picks the route (no packet is sent); the addresses are
+    # the documentation ranges', which no network answers.
+    for family, far in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        if not any(s.family == family for s in sockets):
+            continue
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as probe:
+                probe.connect((far, 9))
+                address = ipaddress.ip_address(probe.getsockname()[0].split("%")[0])
+        except (OSError, ValueError):
+            continue  # no route in this family
+        if address.is_loopback or address.is_unspecified or address.is_link_local:
+            continue
+        found.append(f"http://{address}:{port}/" if address.version == 4 else f"http://[{address}]:{port}/")
+    return tuple(found)
 
 
 def host_allowed(host_header: str, bound: str, everywhere: bool | None = None) -> bool:
@@ -746,10 +751,20 @@ class _Guarded:
         if not host_allowed(asked, self.bound_host, self.everywhere):
             self.refused = True
             # Logged once, with this line (not again as a bare 403): why, and what answers.
-            where = "localhost or an IP address" if self.everywhere else f"localhost or {self.bound_host}"
+            where = "localhost or an IP address" if self.everywhere else _open_at(self.bound_host)
             raise web.HTTPError(
                 403, "host %r refused (no other site's page may read drafts): open %s", asked, where
             )
+
+
+def _open_at(host: str) -> str:
+    """What to open instead of a refused host, for a server bound to `host` alone."""
+    if host.lower() == "localhost":
+        return "localhost"
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).version == 6:
+            host = f"[{host}]"
+    return f"localhost or {host}"
 
 
 def make_app(preview: Preview, host: str) -> web.Application:
@@ -869,7 +884,7 @@ def make_app(preview: Preview, host: str) -> web.Application:
 
     # reload_waiters() logs the watcher's last path; we do the watching, so give it an idle one.
     LiveReloadHandler.watcher = get_watcher_class()()
-    app = web.Application(
+    app = _Application(
         [
             (r"/livereload", Reload),
             (r"/livereload.js", ReloadScript),
@@ -878,18 +893,15 @@ def make_app(preview: Preview, host: str) -> web.Application:
             (r"/(.*)", SiteFiles, {"path": output, "default_filename": "index.html"}),
         ],
         transforms=[Inject],
-        log_function=_log_request,
     )
     return app
 
 
-def _log_request(handler: web.RequestHandler) -> None:
-    """Tornado's access log line, but none for a refused host: that was said already."""
-    if getattr(handler, "refused", False):
-        return
-    status = handler.get_status()
-    log = access_log.info if status < 400 else access_log.warning if status < 500 else access_log.error
-    log("%d %s %.2fms", status, handler._request_summary(), 1000.0 * handler.request.request_time())
+class _Application(web.Application):
+    def log_request(self, handler: web.RequestHandler) -> None:
+        # A refused host was said already, with why: not again as a bare 403.
+        if not getattr(handler, "refused", False):
+            super().log_request(handler)
 
 
 NO_SITE_YET = (

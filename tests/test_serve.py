@@ -373,21 +373,46 @@ def test_the_address_printed_is_one_a_browser_here_can_open(host, url):
             sock.close()
 
 
-def test_listening_everywhere_also_prints_the_address_other_devices_use():
-    sockets = bind_sockets(0, address="0.0.0.0")
+def _has_route(family: socket.AddressFamily, far: str) -> bool:
     try:
-        port = sockets[0].getsockname()[1]
-        found = network_urls("0.0.0.0", sockets)
-        if not found:
-            pytest.skip("this machine has no route to any network")
-        (url,) = found
-        where = urllib.parse.urlsplit(url)
-        assert where.port == port
-        assert not ipaddress.ip_address(where.hostname).is_loopback
-        socket.create_connection((where.hostname, port), timeout=5).close()
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect((far, 9))
+            return not ipaddress.ip_address(probe.getsockname()[0].split("%")[0]).is_link_local
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("host", "family", "far"),
+    [("0.0.0.0", socket.AF_INET, "192.0.2.1"), ("::", socket.AF_INET6, "2001:db8::1")],
+)
+def test_listening_everywhere_prints_the_address_other_devices_open(example_copy, host, family, far):
+    if not _has_route(family, far):
+        pytest.skip(f"this machine has no route in {family.name}")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--host", host, "--port", "0"],
+        cwd=example_copy.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("  and on your network at "):
+                break
+        else:
+            raise AssertionError("".join(lines))
+        url = line.split(" at ", 1)[1].strip()
+        assert not ipaddress.ip_address(urllib.parse.urlsplit(url).hostname).is_loopback
+        # Opened there, as a phone on the network would: the desk's home page.
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+            assert "US–Venezuela" in response.read().decode("utf-8")
     finally:
-        for sock in sockets:
-            sock.close()
+        stop(process)
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
