@@ -49,13 +49,8 @@ def test_netlify_builds_with_python_3_11_from_the_pinned_requirements():
         args = shlex.split(build_step)
         assert {"--drafts", "--future", "--noindex"} <= set(args)
         assert args[args.index("--base-url") + 1] == "$DEPLOY_PRIME_URL"
-        # The links are checked as the preview is built: the same pages, at the same address.
-        assert shlex.split(check) == [
-            "python",
-            "build.py",
-            "check",
-            *[a for a in args[3:] if a != "--noindex"],
-        ]
+        # The links are checked at the preview's address, as production would publish the site.
+        assert shlex.split(check) == ["python", "build.py", "check", "--base-url", "$DEPLOY_PRIME_URL"]
 
 
 def run_netlify_build(context: str, site_root: Path) -> subprocess.CompletedProcess[str]:
@@ -100,12 +95,21 @@ def test_a_deploy_preview_shows_drafts_is_not_indexed_and_links_to_itself(exampl
     assert f"Sitemap: {PREVIEW_URL}/sitemap.xml" in (output / "robots.txt").read_text(encoding="utf-8")
 
 
-def test_a_deploy_preview_with_a_broken_link_fails_and_names_it(example_copy):
-    draft = DRAFT.replace("Still being written.", "See [the old plan](/briefings/old-plan/).")
-    (example_copy.content / "briefings" / "2026-03-10-next-round.md").write_text(draft, encoding="utf-8")
+def test_a_deploy_preview_with_a_link_production_would_break_fails_and_names_it(example_copy):
+    # A published briefing linking to a draft: fine in the preview, which shows drafts;
+    # broken once production publishes the site without it.
+    (example_copy.content / "briefings" / "2026-03-10-next-round.md").write_text(DRAFT, encoding="utf-8")
+    linking = example_copy.content / "briefings" / "2026-03-11-linking.md"
+    linking.write_text(
+        "---\ntitle: Linking\ndate: 2026-03-11\ntopics: [Diplomacy]\nsources: [{outlet: Reuters}]\n---\n"
+        "See [the next round](/briefings/next-round/) and [the old plan](/briefings/old-plan/).\n",
+        encoding="utf-8",
+    )
     result = run_netlify_build("deploy-preview", example_copy.root)
     assert result.returncode == 1
-    assert "content/briefings/2026-03-10-next-round.md" in result.stdout
+    assert "content/briefings/2026-03-11-linking.md" in result.stdout
+    assert "link to /briefings/next-round/ leads nowhere yet: " in result.stdout
+    assert "2026-03-10-next-round.md is a draft" in result.stdout
     assert "link to /briefings/old-plan/ leads nowhere" in result.stdout
     assert not example_copy.output.exists()  # nothing built to publish
 
