@@ -33,10 +33,17 @@ def known_profiles(content: Path, section: str, config: SiteConfig) -> list[Prof
     return profiles
 
 
+def by_spelling(profiles: list[Profile]) -> dict[str, Profile]:
+    """Profiles by the slug of each way they are written: slug, name and aliases."""
+    return {slugify(spelling): p for p in profiles for spelling in (p.slug, p.name, *p.aliases)}
+
+
 def canonical(names: tuple[str, ...], profiles: list[Profile]) -> list[str]:
     """Names written as their profile's name when they match it by name, alias or slug."""
-    by_key = {slugify(spelling): p.name for p in profiles for spelling in (p.slug, p.name, *p.aliases)}
-    return list(dict.fromkeys(by_key.get(slugify(n), normalize_name(n)) for n in names))
+    found = by_spelling(profiles)
+    return list(
+        dict.fromkeys(found[slugify(n)].name if slugify(n) in found else normalize_name(n) for n in names)
+    )
 
 
 # A file name stays well under the 255 bytes most disks allow, with room for a suffix.
@@ -137,11 +144,10 @@ draft: true
 def new_profile(content: Path, config: SiteConfig, section: str, name: str) -> Path:
     # The name, an alias or the slug of a profile already written, whatever its file is
     # called: a second profile for it would fail the next build.
-    key = slugify(name)
-    for profile in known_profiles(content, section, config):
-        if key in {slugify(spelling) for spelling in (profile.slug, profile.name, *profile.aliases)}:
-            written_as = "" if normalize_name(name) == profile.name else f" as {profile.name!r}"
-            raise FileExistsError(f"{name!r} already has a profile{written_as}: {profile.path}")
+    profile = by_spelling(known_profiles(content, section, config)).get(slugify(name))
+    if profile is not None:
+        written_as = "" if normalize_name(name) == profile.name else f" as {profile.name!r}"
+        raise FileExistsError(f"{name!r} already has a profile{written_as}: {profile.path}")
     slug = _short(slugify(name))
     if not slug:
         raise ContentErrors(
