@@ -12,6 +12,7 @@ from .config import SiteConfig
 from .index import Article, ChronologyEntry, Site, Term
 from .model import PartialDate
 from .urls import Urls
+from .wording import Wording, wording_for
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Readers fetch feeds often and keep what they saw; 20 full briefings cover days of news, and
@@ -95,8 +96,8 @@ def chronology_entries(site: Site) -> tuple[ChronologyEntry, ...]:
     return tuple(entry for year in site.chronology for month in year.months for entry in month.items)
 
 
-def entry_text(entry: ChronologyEntry) -> str:
-    return entry.text if entry.kind == "event" else f"Briefing: {entry.briefings[0].title}"
+def entry_text(entry: ChronologyEntry, words: Wording) -> str:
+    return entry.text if entry.kind == "event" else words("Briefing: {title}", title=entry.briefings[0].title)
 
 
 def _term_refs(terms: Iterable[Term], absolute: Callable[[object], str]) -> list[dict[str, str]]:
@@ -117,14 +118,16 @@ def _absolute_once(urls: Urls) -> Callable[[object], str]:
     return absolute
 
 
-def _json_entry(entry: ChronologyEntry, urls: Urls, absolute: Callable[[object], str]) -> dict[str, Any]:
+def _json_entry(
+    entry: ChronologyEntry, urls: Urls, absolute: Callable[[object], str], words: Wording
+) -> dict[str, Any]:
     return {
         "id": entry.anchor,
         "url": urls.absolute(entry),
         "kind": entry.kind,
         "date": entry.when.iso(),
         "precision": entry.when.precision,
-        "text": entry_text(entry),
+        "text": entry_text(entry, words),
         # Read away from the site, like a feed: its site-relative links made absolute.
         "text_html": urls.absolute_html(entry.text_html) if entry.kind == "event" else None,
         "actors": _term_refs(entry.actors, absolute),
@@ -144,7 +147,8 @@ def chronology_json(site: Site, urls: Urls) -> bytes:
     """/chronology.json: every dated entry with its precision, words, actors, topics and briefings."""
     absolute = _absolute_once(urls)
     # Made one by one as they are written: a long archive has tens of thousands.
-    entries = (_json_entry(entry, urls, absolute) for entry in chronology_entries(site))
+    words = wording_for(site.config.language)
+    entries = (_json_entry(entry, urls, absolute, words) for entry in chronology_entries(site))
     return _dumps(
         {
             "title": f"{site.config.title}: chronology",
@@ -203,16 +207,19 @@ def chronology_ics(site: Site, urls: Urls) -> bytes:
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{_ics_text(site.config.title + ': chronology')}",
     ]
+    words = wording_for(site.config.language)
     for entry in chronology_entries(site):
-        lines += _vevent(entry, host, urls, absolute)
+        lines += _vevent(entry, host, urls, absolute, words)
     lines.append("END:VCALENDAR")
     return b"\r\n".join([*map(_fold, lines), b""])  # as bytes: see _dumps
 
 
-def _vevent(entry: ChronologyEntry, host: str, urls: Urls, absolute: Callable[[object], str]) -> list[str]:
+def _vevent(
+    entry: ChronologyEntry, host: str, urls: Urls, absolute: Callable[[object], str], words: Wording
+) -> list[str]:
     start, end = _span(entry.when)
     stamp = _utc_stamp(max(b.last_modified for b in entry.briefings))
-    description = _entry_description(entry, absolute)
+    description = _entry_description(entry, absolute, words)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{entry.anchor}@{host}",
@@ -220,7 +227,7 @@ def _vevent(entry: ChronologyEntry, host: str, urls: Urls, absolute: Callable[[o
         f"LAST-MODIFIED:{stamp}",
         f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
         f"DTEND;VALUE=DATE:{end:%Y%m%d}",
-        f"SUMMARY:{_ics_text(entry_text(entry))}",
+        f"SUMMARY:{_ics_text(entry_text(entry, words))}",
         f"DESCRIPTION:{_ics_text(description)}",
         f"URL:{urls.absolute(entry)}",
         "TRANSP:TRANSPARENT",
@@ -258,7 +265,8 @@ def chronology_json_edited(site: Site, urls: Urls, old: bytes, edited: Collectio
     absolute = _absolute_once(urls)
     for n in _holding(entries, edited):
         comma = b"," if first + n < last else b""
-        lines[first + n] = b"    " + _compact(_json_entry(entries[n], urls, absolute)).encode("utf-8") + comma
+        entry = _json_entry(entries[n], urls, absolute, wording_for(site.config.language))
+        lines[first + n] = b"    " + _compact(entry).encode("utf-8") + comma
     return b"\n".join(lines)
 
 
@@ -276,20 +284,26 @@ def chronology_ics_edited(site: Site, urls: Urls, old: bytes, edited: Collection
         return None
     host = urlsplit(site.config.base_url).netloc
     absolute = _absolute_once(urls)
+    words = wording_for(site.config.language)
     for n in _holding(entries, edited):
-        made = b"\r\n".join(map(_fold, _vevent(entries[n], host, urls, absolute)[1:]))
+        made = b"\r\n".join(map(_fold, _vevent(entries[n], host, urls, absolute, words)[1:]))
         parts[n + 1] = made + (tail if n == len(entries) - 1 else b"")
     return _VEVENT.join(parts)
 
 
-def _entry_description(entry: ChronologyEntry, absolute: Callable[[object], str]) -> str:
+def _entry_description(entry: ChronologyEntry, absolute: Callable[[object], str], words: Wording) -> str:
     parts = []
     if entry.when.precision != "day":
-        parts.append(f"Date known only to the {entry.when.precision}: {entry.when.display()}.")
+        parts.append(
+            words(f"Date known only to the {entry.when.precision}: {{date}}.", date=words.date(entry.when))
+        )
     if entry.actors:
-        parts.append("Actors: " + ", ".join(t.name for t in entry.actors) + ".")
-    label = "Reported in" if entry.kind == "event" else "Briefing"
-    parts += [f"{label}: {b.title} {absolute(b)}" for b in entry.briefings]
+        parts.append(words("Actors: {names}.", names=", ".join(t.name for t in entry.actors)))
+    label = "Reported in: {titles}" if entry.kind == "event" else "Briefing: {link}"
+    parts += [
+        words(label, titles=f"{b.title} {absolute(b)}", link=f"{b.title} {absolute(b)}")
+        for b in entry.briefings
+    ]
     return "\n".join(parts)
 
 

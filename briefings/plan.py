@@ -18,6 +18,7 @@ from .index import Article, Site, TermIndex
 from .model import Profile
 from .output import disk_name, folders_of
 from .urls import FeedOf, Urls, output_file
+from .wording import wording_for
 
 HOME_LATEST = 12
 # The page left at an old address (`redirect_from`): it sends browsers on to the new one.
@@ -159,7 +160,9 @@ def plan_pages(
             "feed.xml",
             _profile_path(t),
             feed_title=f"{t.term.name} · {config.title}",
-            subtitle=f"Briefings on {t.term.name} from {config.title}.",
+            subtitle=wording_for(config.language)(
+                "Briefings on {name} from {site}.", name=t.term.name, site=config.title
+            ),
             alternate=t.term,  # only its address: a feed prints no list of the term
             articles=t.articles[: exports.FEED_LIMIT],
             updated=_feed_updated(t.articles[: exports.FEED_LIMIT], site),

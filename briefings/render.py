@@ -16,19 +16,13 @@ from . import jsonld
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .index import Article
-from .model import MONTH_NAMES, Briefing, PartialDate
+from .model import Briefing, PartialDate
 from .plan import PlannedPage
 from .text_direction import direction
 from .urls import Urls
+from .wording import wording_for
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-
-def long_date(moment: datetime | PartialDate) -> str:
-    """'March 5, 2026', in the site timezone the value already carries; no locale."""
-    if isinstance(moment, PartialDate):
-        return moment.display()
-    return f"{MONTH_NAMES[moment.month - 1]} {moment.day}, {moment.year}"
 
 
 def iso_datetime(moment: datetime | PartialDate) -> str:
@@ -99,9 +93,13 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # The theme's own words, and dates ('March 5, 2026', in the site timezone the value
+    # already carries), in the site's language (wording.py); never the machine's locale.
+    words = wording_for(config.language)
     env.filters.update(
         direction=direction,
-        long_date=long_date,
+        long_date=words.date,
+        month_label=lambda group: words.month_of(group.year, group.month),
         iso=iso_datetime,
         # Rendered Markdown is the only HTML marked safe; its site-root links follow the base path.
         site_html=lambda html: Markup(urls.rebase_html(html)),
@@ -116,6 +114,8 @@ def make_environment(
         url_for=urls.url_for,
         absolute_url=urls.absolute,
         noindex=noindex,
+        _=words.html,
+        _n=words.count,
     )
     env.globals["shared"], env.globals["shared_lines"] = _shared_fragments()
     return env

@@ -1,0 +1,372 @@
+"""The words a site prints around what writers wrote, in the site's language.
+
+`site.yaml`'s `language` (a tag such as `es` or `pt-BR`) picks them by its first part. The
+bundled theme and the feeds, exports and page titles ask for every such word by its English
+text (`_("Latest briefings")`); a language that has no word for a text, or that is not here
+at all, prints the English. Dates are written as that language writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from .model import MONTH_NAMES, PartialDate
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    language: str  # the first part of the site's language tag: 'es' for 'es-VE'
+    words: Mapping[str, str]  # English text → this language's
+    months: tuple[str, ...]
+    day_first: bool  # '5 de marzo de 2026', not 'March 5, 2026'
+    joiner: str  # between a month and its year, and a day and its month: ' de ' in Spanish
+    one_is_first: bool = False  # French: '1er mars'
+    zero_is_one: bool = False  # French: '0 briefing', as one
+
+    def __call__(self, text: str, **values: object) -> str:
+        """`text` in this language, with its {placeholders} filled."""
+        said = self.words.get(text, text)
+        return said.format(**values) if values else said
+
+    def html(self, text: str, **values: object) -> Markup:
+        """The same for a template: the words escaped, and so is each value unless it is
+        markup already (a link, a <time>)."""
+        said = Markup.escape(self.words.get(text, text))
+        return said.format(**values) if values else said
+
+    def count(self, number: int, one: str, many: str) -> Markup:
+        """'1 briefing', '3 briefings', for a template: `one` and `many` are English texts with {n}."""
+        singular = number == 1 or (self.zero_is_one and number == 0)
+        return self.html(one if singular else many, n=number)
+
+    def date(self, moment: datetime | PartialDate) -> str:
+        """A day, a month or a year, as this language writes it: 'March 5, 2026'."""
+        if isinstance(moment, PartialDate) and not moment.month:
+            return str(moment.year)
+        month = self.months[moment.month - 1]
+        if isinstance(moment, PartialDate) and not moment.day:
+            return self.month_of(moment.year, moment.month)
+        if not self.day_first:
+            return f"{month} {moment.day}, {moment.year}"
+        day = "1er" if self.one_is_first and moment.day == 1 else str(moment.day)
+        return f"{day}{self.joiner or ' '}{month}{self.joiner or ' '}{moment.year}"
+
+    def month_of(self, year: int, month: int) -> str:
+        """'March 2026'; a month only the year of which is known: '2026, month not known'."""
+        if not month:
+            return self("{year}, month not known", year=year)
+        return f"{self.months[month - 1]}{self.joiner or ' '}{year}"
+
+
+ENGLISH = Wording("en", {}, MONTH_NAMES, day_first=False, joiner="")
+
+_SPANISH = {
+    # Around every page
+    "Skip to content": "Ir al contenido",
+    "Site": "Sitio",
+    "Latest": "Lo último",
+    "Chronology": "Cronología",
+    "Topics": "Temas",
+    "Actors": "Actores",
+    "Archive": "Archivo",
+    "Atom feed": "Canal Atom",
+    "JSON Feed": "JSON Feed",
+    # Lists and timelines
+    "Draft": "Borrador",
+    "Scheduled": "Programado",
+    "Reported in": "Publicado en",
+    "Briefing:": "Informe:",
+    "No dated entries yet.": "Aún no hay entradas con fecha.",
+    "{year}, month not known": "{year}, mes sin precisar",
+    # Home
+    "Latest briefings": "Últimos informes",
+    "All briefings by month": "Todos los informes, por mes",
+    "No briefings published yet.": "Aún no hay informes publicados.",
+    "Topics in play": "Temas en juego",
+    "{n} briefing, latest": "{n} informe, el último del",
+    "{n} briefings, latest": "{n} informes, el último del",
+    "The full chronology": "La cronología completa",
+    # Topics and actors
+    "{n} briefing": "{n} informe",
+    "{n} briefings": "{n} informes",
+    "Topic": "Tema",
+    "Actor": "Actor",
+    "Briefings and chronology for {name} on {site}.": "Informes y cronología sobre {name} en {site}.",
+    "Also written:": "También escrito:",
+    "Follow {name} by feed": "Seguir {name} por canal",
+    "Briefings": "Informes",
+    "No published briefing yet.": "Aún no hay informes publicados.",
+    "Related": "Relacionado",
+    "Actors most involved": "Actores más presentes",
+    "Often alongside": "Aparece a menudo con",
+    "Related topics": "Temas relacionados",
+    "Every topic followed by {site}, with its briefings.": "Cada tema que sigue {site}, con sus informes.",
+    "Every actor followed by {site}, with its briefings.": "Cada actor que sigue {site}, con sus informes.",
+    "Briefings on {name} from {site}.": "Informes sobre {name} de {site}.",
+    # Archive and chronology
+    "Every briefing on {site}, by month.": "Todos los informes de {site}, por mes.",
+    "Every dated event and briefing on {site}, oldest first.": (
+        "Cada hecho fechado y cada informe de {site}, del más antiguo al más reciente."
+    ),
+    "Every dated event reported in a briefing, and every briefing, oldest first. "
+    "Events known only to the month or year are shown that way.": (
+        "Cada hecho fechado que recoge un informe, y cada informe, del más antiguo al más "
+        "reciente. Los hechos de los que solo se conoce el mes o el año se muestran así."
+    ),
+    "Also as data:": "También como datos:",
+    "for calendars and other tools.": "para calendarios y otras herramientas.",
+    # A briefing
+    "not published: left out of the site until {flag} is removed.": (
+        "sin publicar: queda fuera del sitio hasta que se quite {flag}."
+    ),
+    "Scheduled for {date}": "Programado para el {date}",
+    "left out of the site until then.": "queda fuera del sitio hasta entonces.",
+    "Published {date}": "Publicado el {date}",
+    "Updated {date}": "Actualizado el {date}",
+    "By {names}": "Por {names}",
+    "Events in this briefing": "Hechos de este informe",
+    "in the chronology": "en la cronología",
+    "Sources": "Fuentes",
+    "Related briefings": "Informes relacionados",
+    # Not found, moved
+    "Page not found": "Página no encontrada",
+    "There is no page at this address. It may have moved, or the link may be mistyped.": (
+        "No hay ninguna página en esta dirección. Puede que se haya movido o que el enlace esté mal escrito."
+    ),
+    "Try the {latest}, the {chronology} or the {archive}.": "Pruebe con los {latest}, la {chronology} o el {archive}.",
+    "latest briefings": "últimos informes",
+    "chronology": "cronología",
+    "archive": "archivo",
+    "This page has moved to {page}.": "Esta página se ha trasladado a {page}.",
+    # Calendar entries
+    "Briefing: {title}": "Informe: {title}",
+    "Date known only to the month: {date}.": "Fecha conocida solo hasta el mes: {date}.",
+    "Date known only to the year: {date}.": "Fecha conocida solo hasta el año: {date}.",
+    "Actors: {names}.": "Actores: {names}.",
+    "Reported in: {titles}": "Publicado en: {titles}",
+    "Briefing: {link}": "Informe: {link}",
+}
+
+_PORTUGUESE = {
+    "Skip to content": "Ir para o conteúdo",
+    "Site": "Site",
+    "Latest": "Últimas",
+    "Chronology": "Cronologia",
+    "Topics": "Temas",
+    "Actors": "Atores",
+    "Archive": "Arquivo",
+    "Atom feed": "Feed Atom",
+    "JSON Feed": "JSON Feed",
+    "Draft": "Rascunho",
+    "Scheduled": "Agendado",
+    "Reported in": "Noticiado em",
+    "Briefing:": "Boletim:",
+    "No dated entries yet.": "Ainda não há entradas com data.",
+    "{year}, month not known": "{year}, mês desconhecido",
+    "Latest briefings": "Últimos boletins",
+    "All briefings by month": "Todos os boletins, por mês",
+    "No briefings published yet.": "Ainda não há boletins publicados.",
+    "Topics in play": "Temas em pauta",
+    "{n} briefing, latest": "{n} boletim, o último em",
+    "{n} briefings, latest": "{n} boletins, o último em",
+    "The full chronology": "A cronologia completa",
+    "{n} briefing": "{n} boletim",
+    "{n} briefings": "{n} boletins",
+    "Topic": "Tema",
+    "Actor": "Ator",
+    "Briefings and chronology for {name} on {site}.": "Boletins e cronologia sobre {name} em {site}.",
+    "Also written:": "Também escrito:",
+    "Follow {name} by feed": "Acompanhar {name} por feed",
+    "Briefings": "Boletins",
+    "No published briefing yet.": "Ainda não há boletins publicados.",
+    "Related": "Relacionados",
+    "Actors most involved": "Atores mais envolvidos",
+    "Often alongside": "Aparece muitas vezes com",
+    "Related topics": "Temas relacionados",
+    "Every topic followed by {site}, with its briefings.": "Todos os temas que {site} acompanha, com seus boletins.",
+    "Every actor followed by {site}, with its briefings.": "Todos os atores que {site} acompanha, com seus boletins.",
+    "Briefings on {name} from {site}.": "Boletins sobre {name} de {site}.",
+    "Every briefing on {site}, by month.": "Todos os boletins de {site}, por mês.",
+    "Every dated event and briefing on {site}, oldest first.": (
+        "Todos os fatos datados e boletins de {site}, do mais antigo ao mais recente."
+    ),
+    "Every dated event reported in a briefing, and every briefing, oldest first. "
+    "Events known only to the month or year are shown that way.": (
+        "Todos os fatos datados noticiados em um boletim, e todos os boletins, do mais antigo ao "
+        "mais recente. Fatos dos quais só se conhece o mês ou o ano aparecem assim."
+    ),
+    "Also as data:": "Também como dados:",
+    "for calendars and other tools.": "para calendários e outras ferramentas.",
+    "not published: left out of the site until {flag} is removed.": (
+        "não publicado: fica fora do site até que {flag} seja removido."
+    ),
+    "Scheduled for {date}": "Agendado para {date}",
+    "left out of the site until then.": "fica fora do site até lá.",
+    "Published {date}": "Publicado em {date}",
+    "Updated {date}": "Atualizado em {date}",
+    "By {names}": "Por {names}",
+    "Events in this briefing": "Fatos deste boletim",
+    "in the chronology": "na cronologia",
+    "Sources": "Fontes",
+    "Related briefings": "Boletins relacionados",
+    "Page not found": "Página não encontrada",
+    "There is no page at this address. It may have moved, or the link may be mistyped.": (
+        "Não há nenhuma página neste endereço. Ela pode ter mudado de lugar, ou o link pode estar errado."
+    ),
+    "Try the {latest}, the {chronology} or the {archive}.": "Experimente os {latest}, a {chronology} ou o {archive}.",
+    "latest briefings": "últimos boletins",
+    "chronology": "cronologia",
+    "archive": "arquivo",
+    "This page has moved to {page}.": "Esta página mudou para {page}.",
+    "Briefing: {title}": "Boletim: {title}",
+    "Date known only to the month: {date}.": "Data conhecida só até o mês: {date}.",
+    "Date known only to the year: {date}.": "Data conhecida só até o ano: {date}.",
+    "Actors: {names}.": "Atores: {names}.",
+    "Reported in: {titles}": "Noticiado em: {titles}",
+    "Briefing: {link}": "Boletim: {link}",
+}
+
+_FRENCH = {
+    "Skip to content": "Aller au contenu",
+    "Site": "Site",
+    "Latest": "À la une",
+    "Chronology": "Chronologie",
+    "Topics": "Sujets",
+    "Actors": "Acteurs",
+    "Archive": "Archives",
+    "Atom feed": "Flux Atom",
+    "JSON Feed": "JSON Feed",
+    "Draft": "Brouillon",
+    "Scheduled": "Programmé",
+    "Reported in": "Rapporté dans",
+    "Briefing:": "Note :",
+    "No dated entries yet.": "Aucune entrée datée pour l’instant.",
+    "{year}, month not known": "{year}, mois inconnu",
+    "Latest briefings": "Dernières notes",
+    "All briefings by month": "Toutes les notes, par mois",
+    "No briefings published yet.": "Aucune note publiée pour l’instant.",
+    "Topics in play": "Sujets en cours",
+    "{n} briefing, latest": "{n} note, la dernière le",
+    "{n} briefings, latest": "{n} notes, la dernière le",
+    "The full chronology": "Toute la chronologie",
+    "{n} briefing": "{n} note",
+    "{n} briefings": "{n} notes",
+    "Topic": "Sujet",
+    "Actor": "Acteur",
+    "Briefings and chronology for {name} on {site}.": "Notes et chronologie sur {name}, par {site}.",
+    "Also written:": "Aussi écrit :",
+    "Follow {name} by feed": "Suivre {name} par flux",
+    "Briefings": "Notes",
+    "No published briefing yet.": "Aucune note publiée pour l’instant.",
+    "Related": "Voir aussi",
+    "Actors most involved": "Acteurs les plus présents",
+    "Often alongside": "Souvent aux côtés de",
+    "Related topics": "Sujets liés",
+    "Every topic followed by {site}, with its briefings.": "Tous les sujets que suit {site}, avec leurs notes.",
+    "Every actor followed by {site}, with its briefings.": "Tous les acteurs que suit {site}, avec leurs notes.",
+    "Briefings on {name} from {site}.": "Notes sur {name}, par {site}.",
+    "Every briefing on {site}, by month.": "Toutes les notes de {site}, par mois.",
+    "Every dated event and briefing on {site}, oldest first.": (
+        "Tous les faits datés et toutes les notes de {site}, du plus ancien au plus récent."
+    ),
+    "Every dated event reported in a briefing, and every briefing, oldest first. "
+    "Events known only to the month or year are shown that way.": (
+        "Tous les faits datés rapportés dans une note, et toutes les notes, du plus ancien au "
+        "plus récent. Les faits dont on ne connaît que le mois ou l’année sont donnés ainsi."
+    ),
+    "Also as data:": "Aussi en données :",
+    "for calendars and other tools.": "pour les agendas et autres outils.",
+    "not published: left out of the site until {flag} is removed.": (
+        "non publiée : absente du site tant que {flag} n’est pas retiré."
+    ),
+    "Scheduled for {date}": "Programmée pour le {date}",
+    "left out of the site until then.": "absente du site jusque-là.",
+    "Published {date}": "Publiée le {date}",
+    "Updated {date}": "Mise à jour le {date}",
+    "By {names}": "Par {names}",
+    "Events in this briefing": "Faits de cette note",
+    "in the chronology": "dans la chronologie",
+    "Sources": "Sources",
+    "Related briefings": "Notes liées",
+    "Page not found": "Page introuvable",
+    "There is no page at this address. It may have moved, or the link may be mistyped.": (
+        "Il n’y a pas de page à cette adresse. Elle a pu être déplacée, ou le lien est mal écrit."
+    ),
+    "Try the {latest}, the {chronology} or the {archive}.": "Essayez les {latest}, la {chronology} ou les {archive}.",
+    "latest briefings": "dernières notes",
+    "chronology": "chronologie",
+    "archive": "archives",
+    "This page has moved to {page}.": "Cette page a été déplacée : {page}.",
+    "Briefing: {title}": "Note : {title}",
+    "Date known only to the month: {date}.": "Date connue seulement au mois près : {date}.",
+    "Date known only to the year: {date}.": "Date connue seulement à l’année près : {date}.",
+    "Actors: {names}.": "Acteurs : {names}.",
+    "Reported in: {titles}": "Rapporté dans : {titles}",
+    "Briefing: {link}": "Note : {link}",
+}
+
+_MONTHS = {
+    "es": (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
+    "pt": (
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+}
+
+_WORDINGS = {
+    "en": ENGLISH,
+    "es": Wording("es", _SPANISH, _MONTHS["es"], day_first=True, joiner=" de "),
+    "pt": Wording("pt", _PORTUGUESE, _MONTHS["pt"], day_first=True, joiner=" de "),
+    "fr": Wording(
+        "fr", _FRENCH, _MONTHS["fr"], day_first=True, joiner=" ", one_is_first=True, zero_is_one=True
+    ),
+}
+LANGUAGES = tuple(_WORDINGS)
+
+
+@lru_cache(maxsize=8)
+def wording_for(language: str) -> Wording:
+    """The words of `language` (a tag: 'es', 'es-VE', 'pt-BR'), else English."""
+    return _WORDINGS.get(language.split("-")[0].lower(), ENGLISH)
