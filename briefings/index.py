@@ -16,7 +16,7 @@ from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors, warning
-from .model import MONTH_NAMES, Briefing, Corpus, Page, PartialDate, Profile, StaticFile
+from .model import Briefing, Corpus, Page, PartialDate, Profile, StaticFile
 from .slugs import Slug, normalize_name, slugify
 
 TermKind = Literal["actor", "topic"]
@@ -62,12 +62,6 @@ class MonthGroup(Generic[T]):
     year: int
     month: int  # 0 for what is known only to the year
     items: tuple[T, ...]
-
-    @property
-    def label(self) -> str:
-        # What is known only to the year sits under its year's heading already: its own
-        # heading says what sets it apart, not the year a third time.
-        return f"{MONTH_NAMES[self.month - 1]} {self.year}" if self.month else f"{self.year}, month not known"
 
     @property
     def iso(self) -> str:

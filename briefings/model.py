@@ -49,14 +49,6 @@ class PartialDate:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}"
 
-    def display(self) -> str:
-        """`January 3, 2026`, `January 2026` or `2026`, in no locale but English."""
-        if self.day:
-            return f"{MONTH_NAMES[self.month - 1]} {self.day}, {self.year}"
-        if self.month:
-            return f"{MONTH_NAMES[self.month - 1]} {self.year}"
-        return str(self.year)
-
     @classmethod
     def of(cls, day: date) -> PartialDate:
         return cls(day.year, day.month, day.day)

@@ -57,7 +57,8 @@ class Wording:
         return f"{day}{self.joiner or ' '}{month}{self.joiner or ' '}{moment.year}"
 
     def month_of(self, year: int, month: int) -> str:
-        """'March 2026'; a month only the year of which is known: '2026, month not known'."""
+        """'March 2026'. What is known only to the year sits under its year's heading
+        already: its own heading says what sets it apart, '2026, month not known'."""
         if not month:
             return self("{year}, month not known", year=year)
         return f"{self.months[month - 1]}{self.joiner or ' '}{year}"
