@@ -199,15 +199,15 @@ def chronology_ics(site: Site, urls: Urls) -> bytes:
     """/chronology.ics: one all-day event per chronology entry, stamped from the content, never the clock."""
     host = urlsplit(site.config.base_url).netloc
     absolute = _absolute_once(urls)
+    words = wording_for(site.config.language)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:-//{_ics_text(site.config.title)}//Chronology//{site.config.language.upper()}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_text(site.config.title + ': chronology')}",
+        f"X-WR-CALNAME:{_ics_text(words('{site}: chronology', site=site.config.title))}",
     ]
-    words = wording_for(site.config.language)
     for entry in chronology_entries(site):
         lines += _vevent(entry, host, urls, absolute, words)
     lines.append("END:VCALENDAR")

@@ -67,6 +67,7 @@ class Wording:
 ENGLISH = Wording("en", {}, MONTH_NAMES, day_first=False, joiner="")
 
 _SPANISH = {
+    "{site}: chronology": "{site}: cronología",  # a calendar's name
     # Around every page
     "Skip to content": "Ir al contenido",
     "Site": "Sitio",
@@ -154,6 +155,7 @@ _SPANISH = {
 }
 
 _PORTUGUESE = {
+    "{site}: chronology": "{site}: cronologia",  # a calendar's name
     "Skip to content": "Ir para o conteúdo",
     "Site": "Site",
     "Latest": "Últimas",
@@ -233,6 +235,7 @@ _PORTUGUESE = {
 }
 
 _FRENCH = {
+    "{site}: chronology": "{site} : chronologie",  # a calendar's name
     "Skip to content": "Aller au contenu",
     "Site": "Site",
     "Latest": "À la une",

@@ -25,6 +25,7 @@ FROM_THE_ENGINE = {
     "Every actor followed by {site}, with its briefings.",
     "{year}, month not known",
     "Briefings on {name} from {site}.",
+    "{site}: chronology",
     "Briefing: {title}",
     "Briefing: {link}",
     "Reported in: {titles}",
@@ -138,6 +139,7 @@ def test_a_spanish_desk_reads_in_spanish_throughout(example_copy):
     assert feed.feed.subtitle == "Informes sobre Diplomacy de The Venezuela Desk."
     calendar = example_copy.read("chronology.ics")
     assert "SUMMARY:Informe: " in calendar and "Publicado en: " in calendar
+    assert "X-WR-CALNAME:The Venezuela Desk: cronología" in calendar
     entries = json.loads(example_copy.read("chronology.json"))["entries"]
     assert any(e["text"].startswith("Informe: ") for e in entries)
     # No word of the bundled theme is left in English.
