@@ -151,7 +151,7 @@ def chronology_json(site: Site, urls: Urls) -> bytes:
     entries = (_json_entry(entry, urls, absolute, words) for entry in chronology_entries(site))
     return _dumps(
         {
-            "title": f"{site.config.title}: chronology",
+            "title": words("{site}: chronology", site=site.config.title),
             "home_page_url": urls.absolute("home"),
             "chronology_url": urls.absolute("chronology"),
             "language": site.config.language,

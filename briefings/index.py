@@ -18,6 +18,7 @@ from .config import SiteConfig
 from .errors import ContentError, ContentErrors, warning
 from .model import Briefing, Corpus, Page, PartialDate, Profile, StaticFile
 from .slugs import Slug, normalize_name, slugify
+from .wording import ENGLISH
 
 TermKind = Literal["actor", "topic"]
 T = TypeVar("T")
@@ -62,6 +63,12 @@ class MonthGroup(Generic[T]):
     year: int
     month: int  # 0 for what is known only to the year
     items: tuple[T, ...]
+
+    @property
+    def label(self) -> str:
+        """In English: for themes copied before the `month_label` filter, which has the
+        site's language."""
+        return ENGLISH.month_of(self.year, self.month)
 
     @property
     def iso(self) -> str:

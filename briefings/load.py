@@ -17,6 +17,7 @@ from .model import Briefing, Corpus, Page, Profile, ReportedEvent, Source, Stati
 from .schema import HOST_FILES, FieldReader
 from .slugs import MAX_SLUG, is_slug, slugify
 from .text_direction import html_direction
+from .wording import wording_for
 
 BRIEFING_FIELDS = (
     "title",
@@ -181,7 +182,7 @@ def read_corpus(
 FileResult = tuple[str, "Briefing | Profile | Page | None", tuple[ContentError, ...]]
 ReadFiles = Callable[[list[tuple[Path, str]], SiteConfig], Iterable[FileResult]]
 # The SiteConfig fields that reading a file depends on: cached reads are keyed by them.
-LOAD_SETTINGS = ("timezone", "raw_html")
+LOAD_SETTINGS = ("timezone", "raw_html", "language")  # language: the footnotes' heading
 
 
 def read_one_by_one(jobs: list[tuple[Path, str]], config: SiteConfig) -> Iterator[FileResult]:
@@ -408,7 +409,9 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         for n, (item, line) in enumerate(fields.maps("events"), 1)
     )
     summary = fields.text("summary")
-    body = render_markdown(document.body, slug or "body", config.raw_html)
+    body = render_markdown(
+        document.body, slug or "body", config.raw_html, wording_for(config.language)("Notes")
+    )
     _refused_ids(document, body, mistakes)
     briefing_fields = {
         "location": fields.text("location"),
@@ -529,7 +532,7 @@ def read_profile(
                 f"profile file names are slugs; rename it to {slugify(name or slug) or 'a-name'}.md",
             )
         )
-    body = render_markdown(document.body, slug, config.raw_html)
+    body = render_markdown(document.body, slug, config.raw_html, wording_for(config.language)("Notes"))
     _refused_ids(document, body, mistakes)
     errors.extend(mistakes)
     if has_errors(mistakes) or name is None:
@@ -555,7 +558,9 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
     slug = _slug_field(fields, document.path.stem)
     summary = fields.text("summary")
     redirect_from = fields.site_paths("redirect_from")
-    body = render_markdown(document.body, slug or "page", config.raw_html)
+    body = render_markdown(
+        document.body, slug or "page", config.raw_html, wording_for(config.language)("Notes")
+    )
     _refused_ids(document, body, mistakes)
     errors.extend(mistakes)
     if has_errors(mistakes) or title is None or slug is None:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -186,15 +187,15 @@ def _inline_comment(state: StateInline, silent: bool) -> bool:
 
 def _footnote_block_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     # A titled section: readers (and screen readers) see what the list is.
-    return (
-        '<section class="footnotes">\n<h2 class="footnotes-title">Notes</h2>\n<ol class="footnotes-list">\n'
-    )
+    heading = escape_html(env.get("notes", "Notes"))
+    return f'<section class="footnotes">\n<h2 class="footnotes-title">{heading}</h2>\n<ol class="footnotes-list">\n'
 
 
-def render_markdown(text: str, doc_id: str, raw_html: bool = False) -> RenderedMarkdown:
-    """Render a body; footnote ids carry `doc_id`, so two bodies on one page never clash."""
+def render_markdown(text: str, doc_id: str, raw_html: bool = False, notes: str = "Notes") -> RenderedMarkdown:
+    """Render a body; footnote ids carry `doc_id`, so two bodies on one page never clash.
+    `notes`: the footnotes' heading, in the site's language."""
     md = renderer(raw_html)
-    env = {"docId": doc_id}
+    env = {"docId": doc_id, "notes": notes}
     tokens = md.parse(text, env)
     return RenderedMarkdown(
         html=md.renderer.render(tokens, md.options, env),

@@ -25,6 +25,10 @@ from .wording import wording_for
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def iso_datetime(moment: datetime | PartialDate) -> str:
     if isinstance(moment, PartialDate):
         return moment.iso()
@@ -99,7 +103,8 @@ def make_environment(
     env.filters.update(
         direction=direction,
         long_date=words.date,
-        month_label=lambda group: words.month_of(group.year, group.month),
+        # A heading: capitalised, as 'marzo de 2026' is not in running text.
+        month_label=lambda group: _capitalised(words.month_of(group.year, group.month)),
         iso=iso_datetime,
         # Rendered Markdown is the only HTML marked safe; its site-root links follow the base path.
         site_html=lambda html: Markup(urls.rebase_html(html)),

@@ -25,7 +25,7 @@ class Wording:
     months: tuple[str, ...]
     day_first: bool  # '5 de marzo de 2026', not 'March 5, 2026'
     joiner: str  # between a month and its year, and a day and its month: ' de ' in Spanish
-    one_is_first: bool = False  # French: '1er mars'
+    first_day: str = ""  # how the 1st is written, where it is not '1': '1er' (mars), '1º' (de março)
     zero_is_one: bool = False  # French: '0 briefing', as one
 
     def __call__(self, text: str, **values: object) -> str:
@@ -53,7 +53,7 @@ class Wording:
             return self.month_of(moment.year, moment.month)
         if not self.day_first:
             return f"{month} {moment.day}, {moment.year}"
-        day = "1er" if self.one_is_first and moment.day == 1 else str(moment.day)
+        day = self.first_day if self.first_day and moment.day == 1 else str(moment.day)
         return f"{day}{self.joiner or ' '}{month}{self.joiner or ' '}{moment.year}"
 
     def month_of(self, year: int, month: int) -> str:
@@ -81,7 +81,7 @@ _SPANISH = {
     # Lists and timelines
     "Draft": "Borrador",
     "Scheduled": "Programado",
-    "Reported in": "Publicado en",
+    "Reported in": "Recogido en",
     "Briefing:": "Informe:",
     "No dated entries yet.": "Aún no hay entradas con fecha.",
     "{year}, month not known": "{year}, mes sin precisar",
@@ -90,8 +90,8 @@ _SPANISH = {
     "All briefings by month": "Todos los informes, por mes",
     "No briefings published yet.": "Aún no hay informes publicados.",
     "Topics in play": "Temas en juego",
-    "{n} briefing, latest": "{n} informe, el último del",
-    "{n} briefings, latest": "{n} informes, el último del",
+    "{n} briefing, latest": "{n} informe; el último, del",
+    "{n} briefings, latest": "{n} informes; el último, del",
     "The full chronology": "La cronología completa",
     # Topics and actors
     "{n} briefing": "{n} informe",
@@ -99,17 +99,17 @@ _SPANISH = {
     "Topic": "Tema",
     "Actor": "Actor",
     "Briefings and chronology for {name} on {site}.": "Informes y cronología sobre {name} en {site}.",
-    "Also written:": "También escrito:",
-    "Follow {name} by feed": "Seguir {name} por canal",
+    "Also written:": "Otras grafías:",
+    "Follow {name} by feed": "Canal Atom sobre {name}",
     "Briefings": "Informes",
     "No published briefing yet.": "Aún no hay informes publicados.",
-    "Related": "Relacionado",
+    "Related": "Relacionados",
     "Actors most involved": "Actores más presentes",
     "Often alongside": "Aparece a menudo con",
     "Related topics": "Temas relacionados",
-    "Every topic followed by {site}, with its briefings.": "Cada tema que sigue {site}, con sus informes.",
-    "Every actor followed by {site}, with its briefings.": "Cada actor que sigue {site}, con sus informes.",
-    "Briefings on {name} from {site}.": "Informes sobre {name} de {site}.",
+    "Every topic followed by {site}, with its briefings.": "Todos los temas que sigue {site}, con sus informes.",
+    "Every actor followed by {site}, with its briefings.": "Todos los actores que sigue {site}, con sus informes.",
+    "Briefings on {name} from {site}.": "Informes de {site} sobre {name}.",
     # Archive and chronology
     "Every briefing on {site}, by month.": "Todos los informes de {site}, por mes.",
     "Every dated event and briefing on {site}, oldest first.": (
@@ -135,6 +135,7 @@ _SPANISH = {
     "in the chronology": "en la cronología",
     "Sources": "Fuentes",
     "Related briefings": "Informes relacionados",
+    "Notes": "Notas",  # a body's footnotes
     # Not found, moved
     "Page not found": "Página no encontrada",
     "There is no page at this address. It may have moved, or the link may be mistyped.": (
@@ -150,7 +151,7 @@ _SPANISH = {
     "Date known only to the month: {date}.": "Fecha conocida solo hasta el mes: {date}.",
     "Date known only to the year: {date}.": "Fecha conocida solo hasta el año: {date}.",
     "Actors: {names}.": "Actores: {names}.",
-    "Reported in: {titles}": "Publicado en: {titles}",
+    "Reported in: {titles}": "Recogido en: {titles}",
     "Briefing: {link}": "Informe: {link}",
 }
 
@@ -183,8 +184,8 @@ _PORTUGUESE = {
     "Topic": "Tema",
     "Actor": "Ator",
     "Briefings and chronology for {name} on {site}.": "Boletins e cronologia sobre {name} em {site}.",
-    "Also written:": "Também escrito:",
-    "Follow {name} by feed": "Acompanhar {name} por feed",
+    "Also written:": "Outras grafias:",
+    "Follow {name} by feed": "Acompanhe {name} pelo feed",
     "Briefings": "Boletins",
     "No published briefing yet.": "Ainda não há boletins publicados.",
     "Related": "Relacionados",
@@ -193,7 +194,7 @@ _PORTUGUESE = {
     "Related topics": "Temas relacionados",
     "Every topic followed by {site}, with its briefings.": "Todos os temas que {site} acompanha, com seus boletins.",
     "Every actor followed by {site}, with its briefings.": "Todos os atores que {site} acompanha, com seus boletins.",
-    "Briefings on {name} from {site}.": "Boletins sobre {name} de {site}.",
+    "Briefings on {name} from {site}.": "Boletins de {site} sobre {name}.",
     "Every briefing on {site}, by month.": "Todos os boletins de {site}, por mês.",
     "Every dated event and briefing on {site}, oldest first.": (
         "Todos os fatos datados e boletins de {site}, do mais antigo ao mais recente."
@@ -217,15 +218,16 @@ _PORTUGUESE = {
     "in the chronology": "na cronologia",
     "Sources": "Fontes",
     "Related briefings": "Boletins relacionados",
+    "Notes": "Notas",
     "Page not found": "Página não encontrada",
     "There is no page at this address. It may have moved, or the link may be mistyped.": (
         "Não há nenhuma página neste endereço. Ela pode ter mudado de lugar, ou o link pode estar errado."
     ),
-    "Try the {latest}, the {chronology} or the {archive}.": "Experimente os {latest}, a {chronology} ou o {archive}.",
+    "Try the {latest}, the {chronology} or the {archive}.": "Veja os {latest}, a {chronology} ou o {archive}.",
     "latest briefings": "últimos boletins",
     "chronology": "cronologia",
     "archive": "arquivo",
-    "This page has moved to {page}.": "Esta página mudou para {page}.",
+    "This page has moved to {page}.": "Esta página mudou de endereço: {page}.",
     "Briefing: {title}": "Boletim: {title}",
     "Date known only to the month: {date}.": "Data conhecida só até o mês: {date}.",
     "Date known only to the year: {date}.": "Data conhecida só até o ano: {date}.",
@@ -234,8 +236,8 @@ _PORTUGUESE = {
     "Briefing: {link}": "Boletim: {link}",
 }
 
-_FRENCH = {
-    "{site}: chronology": "{site} : chronologie",  # a calendar's name
+_FRENCH = {  # a narrow no-break space (U+202F) before a colon, as French sets it
+    "{site}: chronology": "{site} : chronologie",  # a calendar's name
     "Skip to content": "Aller au contenu",
     "Site": "Site",
     "Latest": "À la une",
@@ -246,15 +248,15 @@ _FRENCH = {
     "Atom feed": "Flux Atom",
     "JSON Feed": "JSON Feed",
     "Draft": "Brouillon",
-    "Scheduled": "Programmé",
-    "Reported in": "Rapporté dans",
-    "Briefing:": "Note :",
+    "Scheduled": "Programmée",
+    "Reported in": "Cité dans",
+    "Briefing:": "Note :",
     "No dated entries yet.": "Aucune entrée datée pour l’instant.",
-    "{year}, month not known": "{year}, mois inconnu",
+    "{year}, month not known": "{year}, mois non précisé",
     "Latest briefings": "Dernières notes",
     "All briefings by month": "Toutes les notes, par mois",
     "No briefings published yet.": "Aucune note publiée pour l’instant.",
-    "Topics in play": "Sujets en cours",
+    "Topics in play": "Sujets d’actualité",
     "{n} briefing, latest": "{n} note, la dernière le",
     "{n} briefings, latest": "{n} notes, la dernière le",
     "The full chronology": "Toute la chronologie",
@@ -263,7 +265,7 @@ _FRENCH = {
     "Topic": "Sujet",
     "Actor": "Acteur",
     "Briefings and chronology for {name} on {site}.": "Notes et chronologie sur {name}, par {site}.",
-    "Also written:": "Aussi écrit :",
+    "Also written:": "Autres graphies :",
     "Follow {name} by feed": "Suivre {name} par flux",
     "Briefings": "Notes",
     "No published briefing yet.": "Aucune note publiée pour l’instant.",
@@ -283,10 +285,10 @@ _FRENCH = {
         "Tous les faits datés rapportés dans une note, et toutes les notes, du plus ancien au "
         "plus récent. Les faits dont on ne connaît que le mois ou l’année sont donnés ainsi."
     ),
-    "Also as data:": "Aussi en données :",
+    "Also as data:": "Aussi sous forme de données :",
     "for calendars and other tools.": "pour les agendas et autres outils.",
     "not published: left out of the site until {flag} is removed.": (
-        "non publiée : absente du site tant que {flag} n’est pas retiré."
+        "non publiée : absente du site tant que {flag} n’est pas retiré."
     ),
     "Scheduled for {date}": "Programmée pour le {date}",
     "left out of the site until then.": "absente du site jusque-là.",
@@ -297,6 +299,7 @@ _FRENCH = {
     "in the chronology": "dans la chronologie",
     "Sources": "Sources",
     "Related briefings": "Notes liées",
+    "Notes": "Notes",
     "Page not found": "Page introuvable",
     "There is no page at this address. It may have moved, or the link may be mistyped.": (
         "Il n’y a pas de page à cette adresse. Elle a pu être déplacée, ou le lien est mal écrit."
@@ -305,13 +308,13 @@ _FRENCH = {
     "latest briefings": "dernières notes",
     "chronology": "chronologie",
     "archive": "archives",
-    "This page has moved to {page}.": "Cette page a été déplacée : {page}.",
-    "Briefing: {title}": "Note : {title}",
-    "Date known only to the month: {date}.": "Date connue seulement au mois près : {date}.",
-    "Date known only to the year: {date}.": "Date connue seulement à l’année près : {date}.",
-    "Actors: {names}.": "Acteurs : {names}.",
-    "Reported in: {titles}": "Rapporté dans : {titles}",
-    "Briefing: {link}": "Note : {link}",
+    "This page has moved to {page}.": "Cette page a été déplacée : {page}.",
+    "Briefing: {title}": "Note : {title}",
+    "Date known only to the month: {date}.": "Date connue seulement au mois près : {date}.",
+    "Date known only to the year: {date}.": "Date connue seulement à l’année près : {date}.",
+    "Actors: {names}.": "Acteurs : {names}.",
+    "Reported in: {titles}": "Cité dans : {titles}",
+    "Briefing: {link}": "Note : {link}",
 }
 
 _MONTHS = {
@@ -362,9 +365,9 @@ _MONTHS = {
 _WORDINGS = {
     "en": ENGLISH,
     "es": Wording("es", _SPANISH, _MONTHS["es"], day_first=True, joiner=" de "),
-    "pt": Wording("pt", _PORTUGUESE, _MONTHS["pt"], day_first=True, joiner=" de "),
+    "pt": Wording("pt", _PORTUGUESE, _MONTHS["pt"], day_first=True, joiner=" de ", first_day="1º"),
     "fr": Wording(
-        "fr", _FRENCH, _MONTHS["fr"], day_first=True, joiner=" ", one_is_first=True, zero_is_one=True
+        "fr", _FRENCH, _MONTHS["fr"], day_first=True, joiner=" ", first_day="1er", zero_is_one=True
     ),
 }
 LANGUAGES = tuple(_WORDINGS)

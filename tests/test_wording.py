@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import string
 from datetime import datetime
 
@@ -26,6 +27,7 @@ FROM_THE_ENGINE = {
     "{year}, month not known",
     "Briefings on {name} from {site}.",
     "{site}: chronology",
+    "Notes",
     "Briefing: {title}",
     "Briefing: {link}",
     "Reported in: {titles}",
@@ -88,7 +90,7 @@ def test_every_text_has_its_words_in_each_language_with_the_same_blanks(language
         (
             "pt-BR",
             "5 de março de 2026",
-            "1 de março de 2026",
+            "1º de março de 2026",
             "março de 2026",
             "0 boletins",
             "1 boletim",
@@ -128,17 +130,19 @@ def test_a_spanish_desk_reads_in_spanish_throughout(example_copy):
     assert '<html lang="es">' in home
     assert ">Cronología</a>" in home and ">Últimos informes</h2>" in home
     assert ">5 de marzo de 2026</time>" in home
-    assert "5 informes, el último del" in home
+    assert "5 informes; el último, del" in home
     briefing = example_copy.read("briefings/us-and-venezuela-agree-to-restore-relations/index.html")
     assert "Publicado el <time" in briefing and ">Fuentes</h2>" in briefing
+    analysis = example_copy.read("briefings/analysis-what-the-agreement-leaves-open/index.html")
+    assert '<h2 class="footnotes-title">Notas</h2>' in analysis
     archive = example_copy.read("archive/index.html")
-    assert '<time datetime="2026-03">marzo de 2026</time>' in archive
+    assert '<time datetime="2026-03">Marzo de 2026</time>' in archive  # a heading
     assert "<h1>Temas</h1>" in example_copy.read("topics/index.html")
     assert "Pruebe con los <a" in example_copy.read("404.html")
     feed = feedparser.parse(example_copy.read("topics/diplomacy/feed.xml"))
-    assert feed.feed.subtitle == "Informes sobre Diplomacy de The Venezuela Desk."
+    assert feed.feed.subtitle == "Informes de The Venezuela Desk sobre Diplomacy."
     calendar = example_copy.read("chronology.ics")
-    assert "SUMMARY:Informe: " in calendar and "Publicado en: " in calendar
+    assert "SUMMARY:Informe: " in calendar and "Recogido en: " in calendar
     assert "X-WR-CALNAME:The Venezuela Desk: cronología" in calendar
     entries = json.loads(example_copy.read("chronology.json"))["entries"]
     assert any(e["text"].startswith("Informe: ") for e in entries)
@@ -156,3 +160,14 @@ def test_a_language_without_words_here_keeps_the_theme_in_english(example_copy):
     example_copy.build()
     home = example_copy.read("index.html")
     assert '<html lang="de">' in home and ">Latest briefings</h2>" in home and "March 5, 2026" in home
+
+
+def test_a_theme_copied_before_month_headings_were_translated_still_builds(example_copy):
+    # Themes start as a copy of the bundled one; older copies print `month.label`.
+    theme = example_copy.root / "templates"
+    shutil.copytree(ROOT / "templates", theme)
+    for name in ("_macros.html", "archive.html"):
+        page = theme / name
+        page.write_text(page.read_text(encoding="utf-8").replace("month|month_label", "month.label"))
+    example_copy.build()
+    assert '<time datetime="2026-03">March 2026</time>' in example_copy.read("archive/index.html")
