@@ -272,8 +272,8 @@ def _as_most_spelled(
     names_of: Callable[[Briefing], Iterable[str]],
 ) -> tuple[Term, ...]:
     """`terms`, those without a profile named as _resolve_terms names them: by the spelling
-    most used among `briefings`, ties to the first in code-point order. A writer who
-    respells a name, or adds one more use of a spelling, may rename a term."""
+    most used among `briefings` (_preferred). A writer who respells a name, or adds one
+    more use of a spelling, may rename a term."""
     open_slugs = {term.slug for term in terms if term.profile is None}
     if not open_slugs:
         return terms
@@ -284,9 +284,7 @@ def _as_most_spelled(
             if slug in open_slugs:
                 spellings[slug][normalize_name(name)] += 1
     return tuple(
-        replace(term, name=min(spellings[term.slug].items(), key=lambda item: (-item[1], item[0]))[0])
-        if term.slug in open_slugs
-        else term
+        replace(term, name=_preferred(spellings[term.slug])) if term.slug in open_slugs else term
         for term in terms
     )
 
@@ -316,6 +314,21 @@ class _KnownTerms:
                 term = self.terms[slug] = Term(self.kind, slug, normalize_name(name), None)
             self.found[name] = term
         return term
+
+
+def _preferred(spellings: Counter[str]) -> str:
+    """The most used spelling of a name. On a tie, the one that keeps the most accents
+    ('Rodríguez', not 'Rodriguez'), then the one in the fewest capitals ('Delcy Rodríguez',
+    not 'DELCY RODRÍGUEZ'), then the first in code-point order: never the order of files."""
+    return min(
+        spellings.items(),
+        key=lambda item: (
+            -item[1],
+            -sum(not c.isascii() for c in item[0]),
+            sum(c.isupper() for c in item[0]),
+            item[0],
+        ),
+    )[0]
 
 
 def _events_among(
@@ -475,11 +488,7 @@ def _resolve_terms(
     terms: dict[Slug, Term] = {}
     for slug in sorted(set(spellings) | set(profile_by_slug)):
         profile = profile_by_slug.get(slug)
-        if profile:
-            name = profile.name
-        else:
-            # The most used spelling; ties go to the first in code-point order.
-            name = min(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0]
+        name = profile.name if profile else _preferred(spellings[slug])
         terms[slug] = Term(kind, slug, name, profile)
 
     known_names = {normalize_name(s): p for p in profiles for s in (p.name, *p.aliases)}

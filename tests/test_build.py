@@ -128,6 +128,21 @@ def test_spellings_with_one_slug_are_one_term_named_by_profile_or_majority(site)
     assert len(report.site.topics[0].articles) == 3
 
 
+def test_a_tie_between_spellings_keeps_the_accents_and_not_the_capitals(site):
+    # One use each, no profile: the accented spelling, in ordinary capitals, names the page,
+    # whichever briefing is read first.
+    site.briefing("2026-03-01-a", "title: A\ndate: 2026-03-01\ntopics: [Oil]\nactors: [Delcy Rodriguez]")
+    site.briefing("2026-03-02-b", "title: B\ndate: 2026-03-02\ntopics: [Oil]\nactors: [Delcy Rodríguez]")
+    site.briefing("2026-03-03-c", "title: C\ndate: 2026-03-03\ntopics: [Oil]\nactors: [DELCY RODRÍGUEZ]")
+    site.briefing(
+        "2026-03-04-d", "title: D\ndate: 2026-03-04\ntopics: [OIL, Energía]\nactors: [Nicolás Maduro]"
+    )
+    site.briefing("2026-03-05-e", "title: E\ndate: 2026-03-05\ntopics: [Energia]\nactors: [Nicolas Maduro]")
+    report = site.build()
+    assert [t.term.name for t in report.site.actors] == ["Delcy Rodríguez", "Nicolás Maduro"]
+    assert sorted(t.term.name for t in report.site.topics) == ["Energía", "Oil"]
+
+
 def test_term_without_profile_still_gets_a_page(site):
     site.briefing("2026-03-01-a", "title: A\ndate: 2026-03-01\ntopics: [Oil]\nactors: [Владимир Путин]")
     site.build()
