@@ -6,10 +6,12 @@ import bisect
 import dataclasses
 import difflib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar, Generic, Literal, Protocol, TypeVar
@@ -793,7 +795,7 @@ def _term_indexes(
         for term in entry_terms(entry):
             timeline[term.slug].append(entry)
     indexes = []
-    for term in sorted(terms.terms.values(), key=lambda t: (t.name.casefold(), t.slug)):
+    for term in sorted(terms.terms.values(), key=lambda t: (alphabetical(t.name), t.slug)):
         own = tuple(by_term[term.slug])
         indexes.append(
             TermIndex(
@@ -807,6 +809,15 @@ def _term_indexes(
     return tuple(indexes)
 
 
+@lru_cache(maxsize=1 << 16)
+def alphabetical(name: str) -> str:
+    """What names are put in alphabetical order by: without accents or case, so that
+    'Ángela' comes before 'Asamblea' and 'Ñañez' among the N's, not after 'Z'. Each
+    script keeps its letters: a Cyrillic name still sorts after the Latin ones."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def _most_common(terms: Iterable[Term], exclude: Term) -> tuple[tuple[Term, int], ...]:
     # Terms of one kind, each one object from its index: counted by slug, a string, since
     # hashing and comparing the dataclasses themselves cost more than the counting.
@@ -818,7 +829,7 @@ def _most_common(terms: Iterable[Term], exclude: Term) -> tuple[tuple[Term, int]
     by_slug = dict(zip(slugs, found, strict=True))
     ranked = sorted(
         ((by_slug[slug], n) for slug, n in counts.items()),
-        key=lambda item: (-item[1], item[0].name.casefold(), item[0].slug),
+        key=lambda item: (-item[1], alphabetical(item[0].name), item[0].slug),
     )
     return tuple(ranked[:PEERS_LIMIT])
 

@@ -143,6 +143,33 @@ def test_a_tie_between_spellings_keeps_the_accents_and_not_the_capitals(site):
     assert sorted(t.term.name for t in report.site.topics) == ["Energía", "Oil"]
 
 
+def test_topic_and_actor_indexes_are_in_alphabetical_order_whatever_the_accents(site):
+    names = [
+        "Tribunal Supremo",
+        "Ángela Zambrano",
+        "Asamblea Nacional",
+        "Ñañez Ávila",
+        "Numa Rojas",
+        "Óscar Ochoa",
+    ]
+    site.briefing(
+        "2026-03-01-a",
+        f"title: A\ndate: 2026-03-01\ntopics: [Ética pública, Economía, Ávila y urbanismo]\nactors: [{', '.join(names)}]",
+    )
+    report = site.build()
+    assert [t.term.name for t in report.site.actors] == [
+        "Ángela Zambrano",
+        "Asamblea Nacional",
+        "Ñañez Ávila",
+        "Numa Rojas",
+        "Óscar Ochoa",
+        "Tribunal Supremo",
+    ]
+    assert [t.term.name for t in report.site.topics] == ["Ávila y urbanismo", "Economía", "Ética pública"]
+    page = site.read("actors/index.html")
+    assert page.index("Ángela Zambrano") < page.index("Asamblea Nacional") < page.index("Tribunal Supremo")
+
+
 def test_term_without_profile_still_gets_a_page(site):
     site.briefing("2026-03-01-a", "title: A\ndate: 2026-03-01\ntopics: [Oil]\nactors: [Владимир Путин]")
     site.build()
