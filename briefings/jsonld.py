@@ -16,7 +16,9 @@ from .model import Source
 from .urls import Urls
 
 CONTEXT = "https://schema.org"
-PERSON_KINDS = {"person", "people", "individual"}
+# A profile's `kind` that makes a schema.org Person, as writers put it in English, Spanish,
+# Portuguese or French; any other kind is an Organization.
+PERSON_KINDS = {"person", "people", "individual", "persona", "pessoa", "personne"}
 
 
 def _publisher(config: SiteConfig, urls: Urls) -> dict[str, Any]:

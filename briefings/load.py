@@ -182,7 +182,7 @@ def read_corpus(
 FileResult = tuple[str, "Briefing | Profile | Page | None", tuple[ContentError, ...]]
 ReadFiles = Callable[[list[tuple[Path, str]], SiteConfig], Iterable[FileResult]]
 # The SiteConfig fields that reading a file depends on: cached reads are keyed by them.
-LOAD_SETTINGS = ("timezone", "raw_html", "language")  # language: the footnotes' heading
+LOAD_SETTINGS = ("timezone", "raw_html", "language")  # language: quotes, the footnotes' heading
 
 
 def read_one_by_one(jobs: list[tuple[Path, str]], config: SiteConfig) -> Iterator[FileResult]:
@@ -372,6 +372,12 @@ def _slug_field(fields: FieldReader, default_name: str) -> str | None:
 NEW_BODY = "Write the briefing here. The first paragraph is the summary unless `summary` is set."
 
 
+def _body(document: Document, doc_id: str, config: SiteConfig) -> RenderedMarkdown:
+    """A file's body, set as the site's language sets text: its quotes, its footnotes' heading."""
+    words = wording_for(config.language)
+    return render_markdown(document.body, doc_id, config.raw_html, words("Notes"), words.quotes)
+
+
 def read_briefing(document: Document, config: SiteConfig, errors: list[ContentError]) -> Briefing | None:
     mistakes: list[ContentError] = []
     fields = FieldReader(document.path, document.meta, BRIEFING_FIELDS, mistakes)
@@ -409,9 +415,7 @@ def read_briefing(document: Document, config: SiteConfig, errors: list[ContentEr
         for n, (item, line) in enumerate(fields.maps("events"), 1)
     )
     summary = fields.text("summary")
-    body = render_markdown(
-        document.body, slug or "body", config.raw_html, wording_for(config.language)("Notes")
-    )
+    body = _body(document, slug or "body", config)
     _refused_ids(document, body, mistakes)
     briefing_fields = {
         "location": fields.text("location"),
@@ -492,7 +496,7 @@ def _read_event(document, item, line, number, config, errors) -> ReportedEvent |
             )
     if when is None or text is None:
         return None
-    inline = render_inline(text, config.raw_html)
+    inline = render_inline(text, config.raw_html, wording_for(config.language).quotes)
     return ReportedEvent(
         when=when,
         text=text,
@@ -532,7 +536,7 @@ def read_profile(
                 f"profile file names are slugs; rename it to {slugify(name or slug) or 'a-name'}.md",
             )
         )
-    body = render_markdown(document.body, slug, config.raw_html, wording_for(config.language)("Notes"))
+    body = _body(document, slug, config)
     _refused_ids(document, body, mistakes)
     errors.extend(mistakes)
     if has_errors(mistakes) or name is None:
@@ -558,9 +562,7 @@ def read_page(document: Document, config: SiteConfig, errors: list[ContentError]
     slug = _slug_field(fields, document.path.stem)
     summary = fields.text("summary")
     redirect_from = fields.site_paths("redirect_from")
-    body = render_markdown(
-        document.body, slug or "page", config.raw_html, wording_for(config.language)("Notes")
-    )
+    body = _body(document, slug or "page", config)
     _refused_ids(document, body, mistakes)
     errors.extend(mistakes)
     if has_errors(mistakes) or title is None or slug is None:

@@ -42,10 +42,17 @@ def _heading_id(title: str) -> str:
     return slug
 
 
-@lru_cache(maxsize=2)
-def renderer(raw_html: bool) -> MarkdownIt:
+# Typographic quotes as English sets them: “double”, then ‘single’ within.
+ENGLISH_QUOTES = ("“", "”", "‘", "’")
+
+
+@lru_cache(maxsize=8)
+def renderer(raw_html: bool, quotes: tuple[str, str, str, str] = ENGLISH_QUOTES) -> MarkdownIt:
+    """`quotes`: what straight quotes become, opening and closing, double then single."""
     md = (
-        MarkdownIt("commonmark", {"html": raw_html, "typographer": True, "xhtmlOut": False})
+        MarkdownIt(
+            "commonmark", {"html": raw_html, "typographer": True, "xhtmlOut": False, "quotes": list(quotes)}
+        )
         .enable(["table", "replacements", "smartquotes"])
         .use(footnote_plugin)
         .use(anchors_plugin, min_level=1, max_level=4, slug_func=_heading_id)
@@ -191,10 +198,16 @@ def _footnote_block_open(self, tokens, idx, options, env) -> str:  # type: ignor
     return f'<section class="footnotes">\n<h2 class="footnotes-title">{heading}</h2>\n<ol class="footnotes-list">\n'
 
 
-def render_markdown(text: str, doc_id: str, raw_html: bool = False, notes: str = "Notes") -> RenderedMarkdown:
+def render_markdown(
+    text: str,
+    doc_id: str,
+    raw_html: bool = False,
+    notes: str = "Notes",
+    quotes: tuple[str, str, str, str] = ENGLISH_QUOTES,
+) -> RenderedMarkdown:
     """Render a body; footnote ids carry `doc_id`, so two bodies on one page never clash.
-    `notes`: the footnotes' heading, in the site's language."""
-    md = renderer(raw_html)
+    `notes`: the footnotes' heading, and `quotes` the quotation marks, of the site's language."""
+    md = renderer(raw_html, quotes)
     env = {"docId": doc_id, "notes": notes}
     tokens = md.parse(text, env)
     return RenderedMarkdown(
@@ -204,9 +217,11 @@ def render_markdown(text: str, doc_id: str, raw_html: bool = False, notes: str =
     )
 
 
-def render_inline(text: str, raw_html: bool = False) -> RenderedMarkdown:
+def render_inline(
+    text: str, raw_html: bool = False, quotes: tuple[str, str, str, str] = ENGLISH_QUOTES
+) -> RenderedMarkdown:
     """One line of inline Markdown (an event): its HTML and its plain words, from one parse."""
-    md = renderer(raw_html)
+    md = renderer(raw_html, quotes)
     env: dict[str, object] = {}
     tokens = md.parseInline(text, env)
     children = (tokens[0].children or []) if tokens else []

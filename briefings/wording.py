@@ -27,6 +27,8 @@ class Wording:
     joiner: str  # between a month and its year, and a day and its month: ' de ' in Spanish
     first_day: str = ""  # how the 1st is written, where it is not '1': '1er' (mars), '1º' (de março)
     zero_is_one: bool = False  # French: '0 briefing', as one
+    # What straight quotes in Markdown become: opening and closing, double, then single within.
+    quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")
 
     def __call__(self, text: str, **values: object) -> str:
         """`text` in this language, with its {placeholders} filled."""
@@ -67,6 +69,15 @@ class Wording:
 ENGLISH = Wording("en", {}, MONTH_NAMES, day_first=False, joiner="")
 
 _SPANISH = {
+    # An actor's `kind`, as `new actor` and the README write it
+    "person": "persona",
+    "organization": "organización",
+    "government": "gobierno",
+    "agency": "organismo",
+    "country": "país",
+    "company": "empresa",
+    "party": "partido",
+    "court": "tribunal",
     "{site}: chronology": "{site}: cronología",  # a calendar's name
     # Around every page
     "Skip to content": "Ir al contenido",
@@ -156,6 +167,15 @@ _SPANISH = {
 }
 
 _PORTUGUESE = {
+    # An actor's `kind`, as `new actor` and the README write it
+    "person": "pessoa",
+    "organization": "organização",
+    "government": "governo",
+    "agency": "órgão",
+    "country": "país",
+    "company": "empresa",
+    "party": "partido",
+    "court": "tribunal",
     "{site}: chronology": "{site}: cronologia",  # a calendar's name
     "Skip to content": "Ir para o conteúdo",
     "Site": "Site",
@@ -237,6 +257,15 @@ _PORTUGUESE = {
 }
 
 _FRENCH = {  # a narrow no-break space (U+202F) before a colon, as French sets it
+    # An actor's `kind`, as `new actor` and the README write it
+    "person": "personne",
+    "organization": "organisation",
+    "government": "gouvernement",
+    "agency": "agence",
+    "country": "pays",
+    "company": "entreprise",
+    "party": "parti",
+    "court": "tribunal",
     "{site}: chronology": "{site} : chronologie",  # a calendar's name
     "Skip to content": "Aller au contenu",
     "Site": "Site",
@@ -364,10 +393,17 @@ _MONTHS = {
 
 _WORDINGS = {
     "en": ENGLISH,
-    "es": Wording("es", _SPANISH, _MONTHS["es"], day_first=True, joiner=" de "),
+    "es": Wording("es", _SPANISH, _MONTHS["es"], day_first=True, joiner=" de ", quotes=("«", "»", "“", "”")),
     "pt": Wording("pt", _PORTUGUESE, _MONTHS["pt"], day_first=True, joiner=" de ", first_day="1º"),
     "fr": Wording(
-        "fr", _FRENCH, _MONTHS["fr"], day_first=True, joiner=" ", first_day="1er", zero_is_one=True
+        "fr",
+        _FRENCH,
+        _MONTHS["fr"],
+        day_first=True,
+        joiner=" ",
+        first_day="1er",
+        zero_is_one=True,
+        quotes=("«\u202f", "\u202f»", "“", "”"),
     ),
 }
 LANGUAGES = tuple(_WORDINGS)

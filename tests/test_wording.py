@@ -28,6 +28,8 @@ FROM_THE_ENGINE = {
     "Briefings on {name} from {site}.",
     "{site}: chronology",
     "Notes",
+    # An actor's kind, printed on its page: the ones `new actor` writes and the README names.
+    *("person", "organization", "government", "agency", "country", "company", "party", "court"),
     "Briefing: {title}",
     "Briefing: {link}",
     "Reported in: {titles}",
@@ -138,6 +140,7 @@ def test_a_spanish_desk_reads_in_spanish_throughout(example_copy):
     archive = example_copy.read("archive/index.html")
     assert '<time datetime="2026-03">Marzo de 2026</time>' in archive  # a heading
     assert "<h1>Temas</h1>" in example_copy.read("topics/index.html")
+    assert ">Actor</a> · persona</p>" in example_copy.read("actors/delcy-rodriguez/index.html")
     assert "Pruebe con los <a" in example_copy.read("404.html")
     feed = feedparser.parse(example_copy.read("topics/diplomacy/feed.xml"))
     assert feed.feed.subtitle == "Informes de The Venezuela Desk sobre Diplomacy."
@@ -171,3 +174,38 @@ def test_a_theme_copied_before_month_headings_were_translated_still_builds(examp
         page.write_text(page.read_text(encoding="utf-8").replace("month|month_label", "month.label"))
     example_copy.build()
     assert '<time datetime="2026-03">March 2026</time>' in example_copy.read("archive/index.html")
+
+
+@pytest.mark.parametrize(
+    ("language", "double", "inner"),
+    [
+        ("en", "“Simón Bolívar”", "‘pasos’"),
+        ("es", "«Simón Bolívar»", "“pasos”"),
+        ("fr", "«\u202fSimón Bolívar\u202f»", "“pasos”"),
+    ],
+)
+def test_straight_quotes_become_the_languages_own(site, language, double, inner):
+    site.config(f"title: D\nbase_url: https://d.example/\nlanguage: {language}\n")
+    site.briefing(
+        "2026-03-05-a",
+        "title: A\ndate: 2026-03-05\ntopics: [T]\nsources: [{outlet: R}]\n"
+        "events:\n  - {date: 2026-03-04, text: 'Opening of the \"Simón Bolívar\" bridge.'}",
+        "The \"Simón Bolívar\" bridge, and its 'pasos'.\n",
+    )
+    site.build()
+    page = site.read("briefings/a/index.html")
+    assert f"The {double} bridge, and its {inner}." in page  # the body
+    assert f"Opening of the {double} bridge." in page  # an event
+
+
+def test_a_kind_written_in_spanish_still_makes_a_person(site):
+    site.config("title: D\nbase_url: https://d.example/\nlanguage: es\n")
+    site.write("actors/ana-perez.md", "---\nname: Ana Pérez\nkind: persona\n---\nPeriodista.\n")
+    site.briefing(
+        "2026-03-05-a", "title: A\ndate: 2026-03-05\ntopics: [T]\nactors: [Ana Pérez]\nsources: [{outlet: R}]"
+    )
+    site.build()
+    page = site.read("actors/ana-perez/index.html")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["about"]["@type"] == "Person"
+    assert ">Actor</a> · persona</p>" in page
