@@ -103,6 +103,7 @@ def make_environment(
     env.filters.update(
         direction=direction,
         long_date=words.date,
+        listed=words.listed,  # names: 'Ana Pérez and Luis Díaz'
         # A heading: capitalised, as 'marzo de 2026' is not in running text.
         month_label=lambda group: _capitalised(words.month_of(group.year, group.month)),
         iso=iso_datetime,

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from .errors import ContentError, warning
 from .frontmatter import LineMap, written
 from .model import MONTH_NAMES, PartialDate
+from .wording import MONTH_NUMBERS as _MONTH_NUMBERS
 
 # ASCII digits only: full-width ２０２６ is not ISO 8601, and is reported as such.
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
@@ -71,6 +72,40 @@ _OTHER_TOOLS_NAMES = {
     "languagecode": "language",
     "defaultcontentlanguage": "language",
 }
+# Our fields as a desk writing in Spanish, Portuguese or French may name them.
+_FIELDS_IN_OTHER_LANGUAGES = {
+    "title": ("titulo", "título", "titre"),
+    "date": ("fecha", "data"),
+    "updated": (
+        "actualizado",
+        "actualizacion",
+        "actualización",
+        "atualizado",
+        "mis_a_jour",
+        "mise_a_jour",
+        "maj",
+    ),
+    "summary": ("resumen", "resumo", "resume", "résumé", "sumario", "sumário", "chapo", "chapeau"),
+    "topics": ("temas", "tema", "sujets", "sujet", "themes", "thèmes"),
+    "actors": ("actores", "atores", "acteurs"),
+    "location": ("lugar", "local", "lieu", "ciudad", "cidade", "ville"),
+    "authors": ("autores", "autor", "auteurs", "auteur", "firma"),
+    "sources": ("fuentes", "fuente", "fontes", "fonte"),
+    "events": (
+        "hechos",
+        "eventos",
+        "acontecimientos",
+        "fatos",
+        "factos",
+        "evenements",
+        "événements",
+        "faits",
+    ),
+    "draft": ("borrador", "rascunho", "brouillon"),
+    "outlet": ("medio", "veiculo", "veículo", "média", "media"),
+    "text": ("texto", "texte"),
+}
+_OTHER_TOOLS_NAMES |= {other: ours for ours, others in _FIELDS_IN_OTHER_LANGUAGES.items() for other in others}
 
 
 class FieldReader:
@@ -472,10 +507,35 @@ def skipped_message(text: str, zone: ZoneInfo, real: datetime) -> str:
     )
 
 
+# '5 de marzo de 2026', '1er mars 2026', '5 março 2026': a day as Spanish, Portuguese or French
+# write it; and '19/06/2026', '19-06-2026', '19.06.2026', day first where the day tells (over 12).
+_DAY_MONTH_YEAR = re.compile(
+    r"^(\d{1,2})(?:º|o|er)?\s+(?:de\s+)?(\w+)\.?,?\s+(?:de\s+|del\s+)?(\d{4})$", re.IGNORECASE
+)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _day_first(text: str) -> date | None:
+    found = _DAY_MONTH_YEAR.match(text)
+    if found:
+        month = _MONTH_NUMBERS.get(found[2].casefold())
+        with contextlib.suppress(ValueError, TypeError):
+            return date(int(found[3]), month, int(found[1]))  # type: ignore[arg-type]
+        return None
+    found = _DAY_FIRST.match(text)
+    if found and int(found[1]) > 12:  # 05/03/2026 could be either: left to the writer
+        with contextlib.suppress(ValueError):
+            return date(int(found[3]), int(found[2]), int(found[1]))
+    return None
+
+
 def _suggest(text: str, with_time: bool = True) -> str:
     if len(text) == 8 and text.isdigit():  # 20260305
         with contextlib.suppress(ValueError):
             return f"; write {datetime.strptime(text, '%Y%m%d').date().isoformat()}"
+    day = _day_first(text)
+    if day is not None:
+        return f"; write {day.isoformat()}"
     for fmt in _HUMAN_FORMATS:
         try:
             return f"; write {datetime.strptime(text, fmt).date().isoformat()}"

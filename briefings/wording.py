@@ -8,7 +8,9 @@ at all, prints the English. Dates are written as that language writes them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -27,6 +29,7 @@ class Wording:
     joiner: str  # between a month and its year, and a day and its month: ' de ' in Spanish
     first_day: str = ""  # how the 1st is written, where it is not '1': '1er' (mars), '1º' (de março)
     zero_is_one: bool = False  # French: '0 briefing', as one
+    and_word: str = "and"
     # What straight quotes in Markdown become: opening and closing, double, then single within.
     quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")
 
@@ -40,6 +43,16 @@ class Wording:
         markup already (a link, a <time>)."""
         said = Markup.escape(self.words.get(text, text))
         return said.format(**values) if values else said
+
+    def listed(self, names: Sequence[str]) -> str:
+        """'Ana Pérez', 'Ana Pérez and Luis Díaz', 'A, B and C', with this language's 'and'."""
+        if len(names) < 2:
+            return "".join(names)
+        last = names[-1]
+        # Spanish writes 'e', not 'y', before a word that starts with the sound of i.
+        starts_with_i = re.match(r"h?[ií](?![aeiouáéíóú])", last, re.IGNORECASE)
+        word = "e" if self.and_word == "y" and starts_with_i else self.and_word
+        return f"{', '.join(names[:-1])} {word} {last}"
 
     def count(self, number: int, one: str, many: str) -> Markup:
         """'1 briefing', '3 briefings', for a template: `one` and `many` are English texts with {n}."""
@@ -101,7 +114,7 @@ _SPANISH = {
     "All briefings by month": "Todos los informes, por mes",
     "No briefings published yet.": "Aún no hay informes publicados.",
     "Topics in play": "Temas en juego",
-    "{n} briefing, latest": "{n} informe; el último, del",
+    "{n} briefing, latest": "{n} informe, del",
     "{n} briefings, latest": "{n} informes; el último, del",
     "The full chronology": "La cronología completa",
     # Topics and actors
@@ -109,8 +122,8 @@ _SPANISH = {
     "{n} briefings": "{n} informes",
     "Topic": "Tema",
     "Actor": "Actor",
-    "Briefings and chronology for {name} on {site}.": "Informes y cronología sobre {name} en {site}.",
-    "Also written:": "Otras grafías:",
+    "Briefings and chronology for {name} on {site}.": "Informes y cronología de {site}: {name}.",
+    "Also written:": "Otros nombres:",
     "Follow {name} by feed": "Canal Atom sobre {name}",
     "Briefings": "Informes",
     "No published briefing yet.": "Aún no hay informes publicados.",
@@ -196,15 +209,15 @@ _PORTUGUESE = {
     "All briefings by month": "Todos os boletins, por mês",
     "No briefings published yet.": "Ainda não há boletins publicados.",
     "Topics in play": "Temas em pauta",
-    "{n} briefing, latest": "{n} boletim, o último em",
+    "{n} briefing, latest": "{n} boletim, em",
     "{n} briefings, latest": "{n} boletins, o último em",
     "The full chronology": "A cronologia completa",
     "{n} briefing": "{n} boletim",
     "{n} briefings": "{n} boletins",
     "Topic": "Tema",
     "Actor": "Ator",
-    "Briefings and chronology for {name} on {site}.": "Boletins e cronologia sobre {name} em {site}.",
-    "Also written:": "Outras grafias:",
+    "Briefings and chronology for {name} on {site}.": "Boletins e cronologia de {site}: {name}.",
+    "Also written:": "Outros nomes:",
     "Follow {name} by feed": "Acompanhe {name} pelo feed",
     "Briefings": "Boletins",
     "No published briefing yet.": "Ainda não há boletins publicados.",
@@ -286,15 +299,15 @@ _FRENCH = {  # a narrow no-break space (U+202F) before a colon, as French sets i
     "All briefings by month": "Toutes les notes, par mois",
     "No briefings published yet.": "Aucune note publiée pour l’instant.",
     "Topics in play": "Sujets d’actualité",
-    "{n} briefing, latest": "{n} note, la dernière le",
+    "{n} briefing, latest": "{n} note, le",
     "{n} briefings, latest": "{n} notes, la dernière le",
     "The full chronology": "Toute la chronologie",
     "{n} briefing": "{n} note",
     "{n} briefings": "{n} notes",
     "Topic": "Sujet",
     "Actor": "Acteur",
-    "Briefings and chronology for {name} on {site}.": "Notes et chronologie sur {name}, par {site}.",
-    "Also written:": "Autres graphies :",
+    "Briefings and chronology for {name} on {site}.": "Notes et chronologie de {site} : {name}.",
+    "Also written:": "Autres noms :",
     "Follow {name} by feed": "Suivre {name} par flux",
     "Briefings": "Notes",
     "No published briefing yet.": "Aucune note publiée pour l’instant.",
@@ -393,8 +406,18 @@ _MONTHS = {
 
 _WORDINGS = {
     "en": ENGLISH,
-    "es": Wording("es", _SPANISH, _MONTHS["es"], day_first=True, joiner=" de ", quotes=("«", "»", "“", "”")),
-    "pt": Wording("pt", _PORTUGUESE, _MONTHS["pt"], day_first=True, joiner=" de ", first_day="1º"),
+    "es": Wording(
+        "es",
+        _SPANISH,
+        _MONTHS["es"],
+        day_first=True,
+        joiner=" de ",
+        quotes=("«", "»", "“", "”"),
+        and_word="y",
+    ),
+    "pt": Wording(
+        "pt", _PORTUGUESE, _MONTHS["pt"], day_first=True, joiner=" de ", first_day="1º", and_word="e"
+    ),
     "fr": Wording(
         "fr",
         _FRENCH,
@@ -404,9 +427,24 @@ _WORDINGS = {
         first_day="1er",
         zero_is_one=True,
         quotes=("«\u202f", "\u202f»", "“", "”"),
+        and_word="et",
     ),
 }
 LANGUAGES = tuple(_WORDINGS)
+
+
+def _without_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+# Every language's month names (and each without its accents: 'marco', 'fevrier'), to month
+# numbers: a date a writer spelt out can be given back as the ISO date to write.
+MONTH_NUMBERS = {
+    spelling: number
+    for wording in _WORDINGS.values()
+    for number, name in enumerate(wording.months, 1)
+    for spelling in (name.casefold(), _without_accents(name).casefold())
+}
 
 
 @lru_cache(maxsize=8)

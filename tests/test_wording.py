@@ -209,3 +209,22 @@ def test_a_kind_written_in_spanish_still_makes_a_person(site):
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert data["about"]["@type"] == "Person"
     assert ">Actor</a> · persona</p>" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "byline"),
+    [
+        ("en", "By Ana Pérez, Luis Díaz and Isabel Mora"),
+        ("es", "Por Ana Pérez, Luis Díaz e Isabel Mora"),  # 'e' before the sound of i
+        ("fr", "Par Ana Pérez, Luis Díaz et Isabel Mora"),
+    ],
+)
+def test_a_byline_of_several_names_reads_as_the_language_says_it(site, language, byline):
+    site.config(f"title: D\nbase_url: https://d.example/\nlanguage: {language}\n")
+    site.briefing(
+        "2026-03-05-a",
+        "title: A\ndate: 2026-03-05\ntopics: [T]\nsources: [{outlet: R}]\n"
+        "authors: [Ana Pérez, Luis Díaz, Isabel Mora]",
+    )
+    site.build()
+    assert f'<p class="byline">{byline}</p>' in site.read("briefings/a/index.html")
