@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from .errors import ContentError, ContentErrors, not_utf8
 from .frontmatter import LineMap, load_yaml
 from .schema import NOT_IN_URL, FieldReader
+from .slugs import is_slug, slugify
 
 DEFAULT_BRIEFING_URL = "/briefings/{slug}/"
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # BCP 47, as HTML's lang
@@ -28,8 +29,12 @@ _KNOWN = (
     "language",
     "timezone",
     "briefing_url",
+    "sections",
     "markdown",
 )
+# The site's sections and the folder each is published at, unless `sections:` names another
+# ('temas' for a desk writing in Spanish).
+SECTIONS = ("topics", "actors", "chronology", "archive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,12 @@ class SiteConfig:
     raw_html: bool
     # False when site.yaml names no base_url: absolute links then point at localhost.
     base_url_given: bool = True
+    # Each section's folder, in the order of SECTIONS: ('topics', 'actors', …) unless renamed.
+    section_folders: tuple[str, ...] = SECTIONS
+
+    def folder_of(self, section: str) -> str:
+        """'topics' → the folder its pages are under: 'topics', or what site.yaml names."""
+        return self.section_folders[SECTIONS.index(section)]
 
     @property
     def zone(self) -> ZoneInfo:
@@ -216,6 +227,7 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
     if not _LANGUAGE_TAG.match(language):  # it becomes <html lang>, and every feed's language
         fields.error("language", f"language: {language!r} is not a language tag; write e.g. en, es or pt-BR")
         language = "en"
+    section_folders = _section_folders(path, meta, errors)
     raw_html = False
     markdown = meta.get("markdown")
     if isinstance(markdown, LineMap):
@@ -233,4 +245,36 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
         briefing_url=briefing_url,
         raw_html=raw_html,
         base_url_given=given is not None,
+        section_folders=section_folders,
     )
+
+
+def _section_folders(path: Path, meta: LineMap, errors: list[ContentError]) -> tuple[str, ...]:
+    """`sections: {topics: temas, chronology: cronologia}`: each folder a slug, none twice,
+    none the briefings' own; the rest keep their names."""
+    given = meta.get("sections")
+    if given is None:
+        return SECTIONS
+    if not isinstance(given, LineMap):
+        errors.append(
+            ContentError(
+                path, meta.key_lines.get("sections"), "sections: expected a mapping such as {topics: temas}"
+            )
+        )
+        return SECTIONS
+    fields = FieldReader(path, given, SECTIONS, errors, "sections.")
+    folders = []
+    for section in SECTIONS:
+        folder = fields.text(section) or section
+        if not is_slug(folder):
+            fields.error(
+                section,
+                f"sections.{section}: {folder!r} must be one folder name in lowercase letters, digits "
+                f"and hyphens, like {slugify(folder) or section}",
+            )
+            folder = section
+        elif folder in folders or folder in ("briefings", "assets"):
+            fields.error(section, f"sections.{section}: {folder!r} is taken by another part of the site")
+            folder = section
+        folders.append(folder)
+    return tuple(folders)

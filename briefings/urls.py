@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .config import SiteConfig
+from .config import SECTIONS, SiteConfig
 from .index import Article, ChronologyEntry, Term, TermIndex
 from .model import Briefing, Page
 
-# Pages with a fixed place; people link to these, so they never move.
+# Pages with a fixed place; people link to these, so they never move (a section may be
+# given another folder in site.yaml: Urls.fixed).
 FIXED = {
     "home": "/",
     "topics": "/topics/",
@@ -50,6 +51,8 @@ class Urls:
         self.config = config
         self.prefix = config.base_path.rstrip("/")  # '' or '/desk'
         self.assets = assets  # asset name → fingerprinted site path
+        # The fixed pages, with the sections where site.yaml has them (`sections:`).
+        self.fixed = {**FIXED, **{name: f"/{config.folder_of(name)}/" for name in SECTIONS}}
 
     def path_of(self, thing: object) -> str:
         """The site path of a page, as if the site were served at '/'."""
@@ -58,7 +61,7 @@ class Urls:
         if isinstance(thing, TermIndex):
             thing = thing.term
         if isinstance(thing, FeedOf):
-            return f"/{thing.term.kind}s/{thing.term.slug}/feed.xml"
+            return f"{self.fixed[thing.term.kind + 's']}{thing.term.slug}/feed.xml"
         if isinstance(thing, Briefing):
             day = thing.date
             return self.config.briefing_url.format(
@@ -68,16 +71,16 @@ class Urls:
                 day=f"{day.day:02d}",
             )
         if isinstance(thing, Term):
-            return f"/{thing.kind}s/{thing.slug}/"
+            return f"{self.fixed[thing.kind + 's']}{thing.slug}/"
         if isinstance(thing, Page):
             return f"/{thing.slug}/"
         if isinstance(thing, ChronologyEntry):
-            return f"{FIXED['chronology']}#{thing.anchor}"
+            return f"{self.fixed['chronology']}#{thing.anchor}"
         if isinstance(thing, str):
             if thing.startswith("/"):
                 return thing
-            if thing in FIXED:
-                return FIXED[thing]
+            if thing in self.fixed:
+                return self.fixed[thing]
             if thing in self.assets:
                 return self.assets[thing]
             if "." in thing:  # a file name: one the theme's assets/ folder lacks

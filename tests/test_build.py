@@ -770,6 +770,16 @@ def test_a_file_saved_as_utf16_says_so(site):
         # Left empty: every date would be shown in UTC without a word.
         (b"title: D\nbase_url: https://d.example/\ntimezone:\n", "timezone: is empty; write a value"),
         (b"title: D\nbase_url: https://d.example/\nlanguage: ''\n", "language: is empty"),
+        # Sections' folders: one slug each, none twice, none another part's.
+        (
+            b"title: D\nbase_url: https://d.example/\nsections: {topics: Temas}\n",
+            "sections.topics: 'Temas' must be one folder",
+        ),
+        (b"title: D\nbase_url: https://d.example/\nsections: {actors: briefings}\n", "'briefings' is taken"),
+        (
+            b"title: D\nbase_url: https://d.example/\nsections: {tags: temas}\n",
+            "unknown field 'sections.tags'",
+        ),
         # Hugo's names for our settings.
         (b"title: D\nlanguage: en\nbaseURL: https://d.example/\n", "'baseURL'; did you mean 'base_url'?"),
         (b"title: D\nbase_url: https://d.example/\nlanguageCode: en\n", "did you mean 'language'?"),
@@ -782,6 +792,30 @@ def test_a_site_yaml_mistake_on_its_third_line(site, settings, words):
         site.build()
     (error,) = caught.value.errors
     assert (error.path.name, error.line) == ("site.yaml", 3) and words in error.message
+
+
+def test_sections_may_be_published_under_folders_of_the_desks_own(example_copy):
+    settings = example_copy.root / "site.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + "sections: {topics: temas, actors: actores, chronology: cronologia, archive: archivo}\n"
+    )
+    example_copy.build()
+    out = example_copy.output
+    assert {p.name for p in out.iterdir() if p.is_dir()} >= {"temas", "actores", "cronologia", "archivo"}
+    assert not any((out / old).exists() for old in ("topics", "actors", "chronology", "archive"))
+    assert (out / "temas/diplomacy/feed.xml").is_file() and (
+        out / "actores/delcy-rodriguez/index.html"
+    ).is_file()
+    home = example_copy.read("index.html")
+    assert all(f'href="/{folder}/"' in home for folder in ("temas", "actores", "cronologia", "archivo"))
+    assert 'href="/cronologia/#e-' in example_copy.read(
+        "briefings/burgum-meets-rodriguez-in-caracas/index.html"
+    )
+    assert "https://venezuela-desk.netlify.app/temas/diplomacy/" in example_copy.read("sitemap.xml")
+    # Every link on the site leads somewhere.
+    result = run_cli("check", cwd=example_copy.root)
+    assert result.returncode == 0, result.stdout
 
 
 def test_a_written_summary_is_the_pages_lede(site):
