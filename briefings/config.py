@@ -227,7 +227,7 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
     if not _LANGUAGE_TAG.match(language):  # it becomes <html lang>, and every feed's language
         fields.error("language", f"language: {language!r} is not a language tag; write e.g. en, es or pt-BR")
         language = "en"
-    section_folders = _section_folders(path, meta, errors)
+    section_folders = _section_folders(path, meta, errors, briefing_url)
     raw_html = False
     markdown = meta.get("markdown")
     if isinstance(markdown, LineMap):
@@ -249,9 +249,12 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
     )
 
 
-def _section_folders(path: Path, meta: LineMap, errors: list[ContentError]) -> tuple[str, ...]:
+def _section_folders(
+    path: Path, meta: LineMap, errors: list[ContentError], briefing_url: str
+) -> tuple[str, ...]:
     """`sections: {topics: temas, chronology: cronologia}`: each folder a slug, none twice,
-    none the briefings' own; the rest keep their names."""
+    none the briefings' or the assets'; the rest keep their names. On any mistake, every
+    section keeps its own name: a build is not half renamed."""
     given = meta.get("sections")
     if given is None:
         return SECTIONS
@@ -262,19 +265,27 @@ def _section_folders(path: Path, meta: LineMap, errors: list[ContentError]) -> t
             )
         )
         return SECTIONS
+    said = len(errors)
     fields = FieldReader(path, given, SECTIONS, errors, "sections.")
-    folders = []
-    for section in SECTIONS:
-        folder = fields.text(section) or section
+    folders = {section: fields.text(section) or section for section in SECTIONS}
+    first = briefing_url.split("/")[1]
+    taken = {"assets": "the theme's assets", **({first: "the briefings"} if "{" not in first else {})}
+    for section in (s for s in SECTIONS if s in given):
+        folder = folders[section]
+        others = [other for other in SECTIONS if other != section and folders[other] == folder]
         if not is_slug(folder):
             fields.error(
                 section,
                 f"sections.{section}: {folder!r} must be one folder name in lowercase letters, digits "
                 f"and hyphens, like {slugify(folder) or section}",
             )
-            folder = section
-        elif folder in folders or folder in ("briefings", "assets"):
-            fields.error(section, f"sections.{section}: {folder!r} is taken by another part of the site")
-            folder = section
-        folders.append(folder)
-    return tuple(folders)
+        elif folder in taken:
+            fields.error(
+                section, f"sections.{section}: {folder!r} is the folder of {taken[folder]}; choose another"
+            )
+        elif others:
+            renamed = "" if others[0] in given else f" (rename that one too: {others[0]}: …)"
+            fields.error(
+                section, f"sections.{section}: {folder!r} is also the folder of the {others[0]}{renamed}"
+            )
+    return SECTIONS if len(errors) > said else tuple(folders[section] for section in SECTIONS)

@@ -6,7 +6,6 @@ import bisect
 import dataclasses
 import difflib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -19,7 +18,7 @@ from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors, warning
 from .model import Briefing, Corpus, Page, PartialDate, Profile, StaticFile
-from .slugs import Slug, normalize_name, slugify
+from .slugs import Slug, accents_in, normalize_name, slugify, without_accents
 from .wording import ENGLISH
 
 TermKind = Literal["actor", "topic"]
@@ -326,7 +325,7 @@ def _preferred(spellings: Counter[str]) -> str:
         spellings.items(),
         key=lambda item: (
             -item[1],
-            -sum(not c.isascii() for c in item[0]),
+            -accents_in(item[0]),
             sum(c.isupper() for c in item[0]),
             item[0],
         ),
@@ -814,8 +813,7 @@ def alphabetical(name: str) -> str:
     """What names are put in alphabetical order by: without accents or case, so that
     'Ángela' comes before 'Asamblea' and 'Ñañez' among the N's, not after 'Z'. Each
     script keeps its letters: a Cyrillic name still sorts after the Latin ones."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return without_accents(name).casefold()
 
 
 def _most_common(terms: Iterable[Term], exclude: Term) -> tuple[tuple[Term, int], ...]:

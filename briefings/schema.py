@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from .errors import ContentError, warning
 from .frontmatter import LineMap, written
 from .model import MONTH_NAMES, PartialDate
+from .slugs import without_accents
 from .wording import MONTH_NUMBERS as _MONTH_NUMBERS
 
 # ASCII digits only: full-width ２０２６ is not ISO 8601, and is reported as such.
@@ -73,36 +74,19 @@ _OTHER_TOOLS_NAMES = {
     "defaultcontentlanguage": "language",
 }
 # Our fields as a desk writing in Spanish, Portuguese or French may name them.
-_FIELDS_IN_OTHER_LANGUAGES = {
-    "title": ("titulo", "título", "titre"),
+_FIELDS_IN_OTHER_LANGUAGES = {  # looked up without accents: 'título' is 'titulo'
+    "title": ("titulo", "titre"),
     "date": ("fecha", "data"),
-    "updated": (
-        "actualizado",
-        "actualizacion",
-        "actualización",
-        "atualizado",
-        "mis_a_jour",
-        "mise_a_jour",
-        "maj",
-    ),
-    "summary": ("resumen", "resumo", "resume", "résumé", "sumario", "sumário", "chapo", "chapeau"),
-    "topics": ("temas", "tema", "sujets", "sujet", "themes", "thèmes"),
+    "updated": ("actualizado", "actualizacion", "atualizado", "mis_a_jour", "mise_a_jour", "maj"),
+    "summary": ("resumen", "resumo", "resume", "sumario", "chapo", "chapeau"),
+    "topics": ("temas", "tema", "sujets", "sujet", "themes"),
     "actors": ("actores", "atores", "acteurs"),
     "location": ("lugar", "local", "lieu", "ciudad", "cidade", "ville"),
     "authors": ("autores", "autor", "auteurs", "auteur", "firma"),
     "sources": ("fuentes", "fuente", "fontes", "fonte"),
-    "events": (
-        "hechos",
-        "eventos",
-        "acontecimientos",
-        "fatos",
-        "factos",
-        "evenements",
-        "événements",
-        "faits",
-    ),
+    "events": ("hechos", "eventos", "acontecimientos", "fatos", "factos", "evenements", "faits"),
     "draft": ("borrador", "rascunho", "brouillon"),
-    "outlet": ("medio", "veiculo", "veículo", "média", "media"),
+    "outlet": ("medio", "veiculo", "media"),
     "text": ("texto", "texte"),
 }
 _OTHER_TOOLS_NAMES |= {other: ours for ours, others in _FIELDS_IN_OTHER_LANGUAGES.items() for other in others}
@@ -129,7 +113,7 @@ class FieldReader:
         for key in meta:
             if key in known:
                 continue
-            elsewhere = _OTHER_TOOLS_NAMES.get(str(key).lower())
+            elsewhere = _OTHER_TOOLS_NAMES.get(without_accents(str(key)).lower())
             if elsewhere in known:
                 guess = [elsewhere]
             else:

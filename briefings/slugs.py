@@ -18,6 +18,22 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 200
 
 
+def without_accents(text: str) -> str:
+    """'Ángela Ñañez' → 'Angela Nanez', 'Łukasz Øre' → 'Lukasz Ore': Latin letters without
+    their marks; other scripts keep their letters ('Путин' stays 'Путин')."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(
+        (anyascii(c) or c) if not c.isascii() and unicodedata.name(c, "").startswith("LATIN") else c
+        for c in decomposed
+        if not unicodedata.combining(c)
+    )
+
+
+def accents_in(text: str) -> int:
+    """How many marks the letters of `text` carry: 'Rodríguez' 1, 'Rodriguez' 0, 'Путин' 0."""
+    return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
+
+
 def normalize_name(name: str) -> str:
     """The form names are compared in: NFC, single spaces, no outer spaces."""
     return " ".join(unicodedata.normalize("NFC", name).split())

@@ -9,7 +9,6 @@ at all, prints the English. Dates are written as that language writes them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from .model import MONTH_NAMES, PartialDate
+from .slugs import without_accents
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,17 +433,13 @@ _WORDINGS = {
 LANGUAGES = tuple(_WORDINGS)
 
 
-def _without_accents(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
 # Every language's month names (and each without its accents: 'marco', 'fevrier'), to month
 # numbers: a date a writer spelt out can be given back as the ISO date to write.
 MONTH_NUMBERS = {
     spelling: number
     for wording in _WORDINGS.values()
     for number, name in enumerate(wording.months, 1)
-    for spelling in (name.casefold(), _without_accents(name).casefold())
+    for spelling in (name.casefold(), without_accents(name).casefold())
 }
 
 
