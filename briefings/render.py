@@ -104,6 +104,7 @@ def make_environment(
         direction=direction,
         long_date=words.date,
         listed=words.listed,  # names: 'Ana Pérez and Luis Díaz'
+        kind=words.kind,  # an actor's kind: 'persona'
         # A heading: capitalised, as 'marzo de 2026' is not in running text.
         month_label=lambda group: _capitalised(words.month_of(group.year, group.month)),
         iso=iso_datetime,

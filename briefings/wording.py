@@ -44,6 +44,11 @@ class Wording:
         said = Markup.escape(self.words.get(text, text))
         return said.format(**values) if values else said
 
+    def kind(self, written: str) -> str:
+        """An actor's `kind` in this language, whatever its capitals ('Person' → 'persona');
+        one this language has no word for, as written."""
+        return self.words.get(written.lower(), written)
+
     def listed(self, names: Sequence[str]) -> str:
         """'Ana Pérez', 'Ana Pérez and Luis Díaz', 'A, B and C', with this language's 'and'."""
         if len(names) < 2:
@@ -412,7 +417,7 @@ _WORDINGS = {
         _MONTHS["es"],
         day_first=True,
         joiner=" de ",
-        quotes=("«", "»", "“", "”"),
+        quotes=("«", "»", "‘", "’"),  # ‘…’ for a word's sense, as the RAE has it
         and_word="y",
     ),
     "pt": Wording(

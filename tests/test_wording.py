@@ -180,7 +180,7 @@ def test_a_theme_copied_before_month_headings_were_translated_still_builds(examp
     ("language", "double", "inner"),
     [
         ("en", "“Simón Bolívar”", "‘pasos’"),
-        ("es", "«Simón Bolívar»", "“pasos”"),
+        ("es", "«Simón Bolívar»", "‘pasos’"),
         ("fr", "«\u202fSimón Bolívar\u202f»", "“pasos”"),
     ],
 )
@@ -201,14 +201,18 @@ def test_straight_quotes_become_the_languages_own(site, language, double, inner)
 def test_a_kind_written_in_spanish_still_makes_a_person(site):
     site.config("title: D\nbase_url: https://d.example/\nlanguage: es\n")
     site.write("actors/ana-perez.md", "---\nname: Ana Pérez\nkind: persona\n---\nPeriodista.\n")
+    site.write("actors/cne.md", "---\nname: Consejo Nacional Electoral\nkind: Organization\n---\nÁrbitro.\n")
     site.briefing(
-        "2026-03-05-a", "title: A\ndate: 2026-03-05\ntopics: [T]\nactors: [Ana Pérez]\nsources: [{outlet: R}]"
+        "2026-03-05-a",
+        "title: A\ndate: 2026-03-05\ntopics: [T]\nactors: [Ana Pérez, Consejo Nacional Electoral]\nsources: [{outlet: R}]",
     )
     site.build()
     page = site.read("actors/ana-perez/index.html")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert data["about"]["@type"] == "Person"
     assert ">Actor</a> · persona</p>" in page
+    # Written with a capital, a known kind is still put in the site's language.
+    assert ">Actor</a> · organización</p>" in site.read("actors/cne/index.html")
 
 
 @pytest.mark.parametrize(
