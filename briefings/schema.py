@@ -499,10 +499,20 @@ _DAY_MONTH_YEAR = re.compile(
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
+def _month_number(word: str) -> int | None:
+    """A month's number from its name in any of the site languages, or from the start of
+    it ('sept', 'abr', 'févr') when every month named so is that one."""
+    word = without_accents(word).casefold()
+    if word in _MONTH_NUMBERS:
+        return _MONTH_NUMBERS[word]
+    found = {number for name, number in _MONTH_NUMBERS.items() if len(word) >= 3 and name.startswith(word)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _day_first(text: str) -> date | None:
     found = _DAY_MONTH_YEAR.match(text)
     if found:
-        month = _MONTH_NUMBERS.get(found[2].casefold())
+        month = _month_number(found[2])
         with contextlib.suppress(ValueError, TypeError):
             return date(int(found[3]), month, int(found[1]))  # type: ignore[arg-type]
         return None
