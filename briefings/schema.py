@@ -496,6 +496,7 @@ def skipped_message(text: str, zone: ZoneInfo, real: datetime) -> str:
 _DAY_MONTH_YEAR = re.compile(
     r"^(\d{1,2})(?:º|o|er)?\s+(?:de\s+)?(\w+)\.?,?\s+(?:de\s+|del\s+)?(\d{4})$", re.IGNORECASE
 )
+_MONTH_YEAR = re.compile(r"^(\w+)\.?,?\s+(?:de\s+|del\s+)?(\d{4})$", re.IGNORECASE)  # 'mars 2026'
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -530,6 +531,10 @@ def _suggest(text: str, with_time: bool = True) -> str:
     day = _day_first(text)
     if day is not None:
         return f"; write {day.isoformat()}"
+    found = _MONTH_YEAR.match(text)
+    month = _month_number(found[1]) if found else None
+    if found and month and not with_time:  # an event may be known to the month; a briefing's date may not
+        return f"; write {int(found[2]):04d}-{month:02d}"
     for fmt in _HUMAN_FORMATS:
         try:
             return f"; write {datetime.strptime(text, fmt).date().isoformat()}"

@@ -36,13 +36,20 @@ class Wording:
     def __call__(self, text: str, **values: object) -> str:
         """`text` in this language, with its {placeholders} filled."""
         said = self.words.get(text, text)
-        return said.format(**values) if values else said
+        return self._contracted(said.format(**values)) if values else said
 
     def html(self, text: str, **values: object) -> Markup:
         """The same for a template: the words escaped, and so is each value unless it is
         markup already (a link, a <time>)."""
         said = Markup.escape(self.words.get(text, text))
-        return said.format(**values) if values else said
+        return Markup(self._contracted(said.format(**values))) if values else said
+
+    def _contracted(self, text: str) -> str:
+        """French contracts 'de' with an article a value starts with: 'de Le Bureau' is
+        'du Bureau', 'de Les Échos' 'des Échos'."""
+        if self.language != "fr" or " de L" not in text:
+            return text
+        return text.replace(" de Le ", " du ").replace(" de Les ", " des ")
 
     def kind(self, written: str) -> str:
         """An actor's `kind` in this language, whatever its capitals ('Person' → 'persona');

@@ -787,6 +787,7 @@ def test_a_file_saved_as_utf16_says_so(site):
             b"title: D\nbase_url: https://d.example/\nsections: {tags: temas}\n",
             "unknown field 'sections.tags'",
         ),
+        (b"title: D\nbase_url: https://d.example/\nsections: {topics: ''}\n", "sections.topics: is empty"),
         # Hugo's names for our settings.
         (b"title: D\nlanguage: en\nbaseURL: https://d.example/\n", "'baseURL'; did you mean 'base_url'?"),
         (b"title: D\nbase_url: https://d.example/\nlanguageCode: en\n", "did you mean 'language'?"),

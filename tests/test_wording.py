@@ -114,6 +114,22 @@ def test_dates_and_counts_as_each_language_writes_them(
     assert counts == [count_0, count_1, count_2]
 
 
+def test_french_contracts_de_with_the_article_a_name_starts_with():
+    french = wording_for("fr")
+    assert (
+        french("Every briefing on {site}, by month.", site="Le Bureau")
+        == "Toutes les notes du Bureau, par mois."
+    )
+    assert (
+        french("Every briefing on {site}, by month.", site="Les Échos")
+        == "Toutes les notes des Échos, par mois."
+    )
+    assert (
+        french("Every briefing on {site}, by month.", site="La Revue")
+        == "Toutes les notes de La Revue, par mois."
+    )
+
+
 def test_words_with_markup_keep_it_and_escape_the_rest():
     spanish = wording_for("es")
     link = spanish.html("latest briefings")
