@@ -26,10 +26,10 @@ class Wording:
     words: Mapping[str, str]  # English text → this language's
     months: tuple[str, ...]
     day_first: bool  # '5 de marzo de 2026', not 'March 5, 2026'
-    joiner: str  # between a month and its year, and a day and its month: ' de ' in Spanish
+    joiner: str  # between a day and its month, and a month and its year: ' de ' in Spanish, else ' '
     first_day: str = ""  # how the 1st is written, where it is not '1': '1er' (mars), '1º' (de março)
     zero_is_one: bool = False  # French: '0 briefing', as one
-    and_word: str = "and"
+    and_word: str = "and"  # before the last of several names: 'y' in Spanish
     # What straight quotes in Markdown become: opening and closing, double, then single within.
     quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")
 
@@ -81,17 +81,17 @@ class Wording:
         if not self.day_first:
             return f"{month} {moment.day}, {moment.year}"
         day = self.first_day if self.first_day and moment.day == 1 else str(moment.day)
-        return f"{day}{self.joiner or ' '}{month}{self.joiner or ' '}{moment.year}"
+        return f"{day}{self.joiner}{month}{self.joiner}{moment.year}"
 
     def month_of(self, year: int, month: int) -> str:
         """'March 2026'. What is known only to the year sits under its year's heading
         already: its own heading says what sets it apart, '2026, month not known'."""
         if not month:
             return self("{year}, month not known", year=year)
-        return f"{self.months[month - 1]}{self.joiner or ' '}{year}"
+        return f"{self.months[month - 1]}{self.joiner}{year}"
 
 
-ENGLISH = Wording("en", {}, MONTH_NAMES, day_first=False, joiner="")
+ENGLISH = Wording("en", {}, MONTH_NAMES, day_first=False, joiner=" ")
 
 _SPANISH = {
     # An actor's `kind`, as `new actor` and the README write it
