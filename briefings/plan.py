@@ -14,9 +14,10 @@ from typing import Any
 from . import exports, jsonld
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors, warning
-from .index import Article, Site, TermIndex
+from .index import Article, Site, Term, TermIndex
 from .model import Profile
 from .output import disk_name, folders_of
+from .slugs import slugify
 from .urls import FeedOf, Urls, output_file
 from .wording import wording_for
 
@@ -205,6 +206,20 @@ def clashes_to_come(site: Site, urls: Urls, outputs: Sequence[Output]) -> list[C
         return []
     taken = {disk_name(str(output.file)): output for output in outputs}
     slugs = {a.briefing.slug: a.briefing for a in site.articles}
+    # Every way the site's topics and actors are written: a name none of them has would
+    # get a page of its own the day its briefing comes out.
+    known = {
+        kind: {
+            slugify(spelling): index.term.slug
+            for index in indexes
+            for spelling in (
+                index.term.slug,
+                index.term.name,
+                *(index.term.profile.aliases if index.term.profile else ()),
+            )
+        }
+        for kind, indexes in (("topic", site.topics), ("actor", site.actors))
+    }
     found = []
     for b in site.unpublished:
         when = (
@@ -227,6 +242,16 @@ def clashes_to_come(site: Site, urls: Urls, outputs: Sequence[Output]) -> list[C
                 for old in b.redirect_from
             ),
         ]
+        for kind, names in (
+            ("topic", b.topics),
+            ("actor", (*b.actors, *(a for e in b.events for a in e.actors))),
+        ):
+            for slug, name in {slugify(name): name for name in names}.items():
+                if slug and slug not in known[kind]:
+                    what = f"{kind}s: {name!r} would get a page of its own, which"
+                    addresses.append(
+                        (urls.path_of(Term(kind, slug, name, None)), b.lines.get(f"{kind}s", 1), what)
+                    )
         for path, line, what in addresses:
             other = taken.get(disk_name(str(output_file(path))))
             if other is not None:
