@@ -249,7 +249,7 @@ def _read_config(path: Path, errors: list[ContentError]) -> SiteConfig:
     )
 
 
-def written_text(value: object) -> bool:
+def _written(value: object) -> bool:
     """A value with something written in it: not null, not blank."""
     return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
@@ -273,11 +273,11 @@ def _section_folders(
     said = len(errors)
     fields = FieldReader(path, given, SECTIONS, errors, "sections.")
     folders = {section: fields.text(section) or section for section in SECTIONS}
-    for section in (s for s in SECTIONS if s in given and not written_text(given[s])):
+    for section in (s for s in SECTIONS if s in given and not _written(given[s])):
         fields.error(section, f"sections.{section}: is empty; write a folder name, or remove the line")
     first = briefing_url.split("/")[1]
     taken = {"assets": "the theme's assets", **({first: "the briefings"} if "{" not in first else {})}
-    for section in (s for s in SECTIONS if s in given and written_text(given[s])):
+    for section in (s for s in SECTIONS if s in given and _written(given[s])):
         folder = folders[section]
         others = [other for other in SECTIONS if other != section and folders[other] == folder]
         if not is_slug(folder):

@@ -317,6 +317,31 @@ class _KnownTerms:
         return term
 
 
+def terms_to_come(site: Site) -> dict[Path, tuple[Term, ...]]:
+    """For each draft or scheduled briefing, the topics and actors it names that have no
+    page yet: each gets one the day it comes out (plan.clashes_to_come checks where)."""
+    lookups = {
+        kind: _KnownTerms(kind, (index.term for index in indexes))
+        for kind, indexes in (("topic", site.topics), ("actor", site.actors))
+    }
+    existing = {kind: set(lookup.terms) for kind, lookup in lookups.items()}
+    found: dict[Path, tuple[Term, ...]] = {}
+    for briefing in site.unpublished:
+        names = {
+            "topic": briefing.topics,
+            "actor": (*briefing.actors, *(name for event in briefing.events for name in event.actors)),
+        }
+        new: dict[tuple[str, Slug], Term] = {}
+        for kind, written in names.items():
+            for name in written:
+                if slugify(name):  # a name with no letters is an error of its own
+                    term = lookups[kind].term_for(name)
+                    if term.slug not in existing[kind]:
+                        new.setdefault((kind, term.slug), term)
+        found[briefing.path] = tuple(new.values())
+    return found
+
+
 def _preferred(spellings: Counter[str]) -> str:
     """The most used spelling of a name. On a tie, the one that keeps the most accents
     ('Rodríguez', not 'Rodriguez'), then the one in the fewest capitals ('Delcy Rodríguez',

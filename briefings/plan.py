@@ -14,10 +14,9 @@ from typing import Any
 from . import exports, jsonld
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors, warning
-from .index import Article, Site, Term, TermIndex
+from .index import Article, Site, TermIndex, terms_to_come
 from .model import Profile
 from .output import disk_name, folders_of
-from .slugs import slugify
 from .urls import FeedOf, Urls, output_file
 from .wording import wording_for
 
@@ -206,20 +205,7 @@ def clashes_to_come(site: Site, urls: Urls, outputs: Sequence[Output]) -> list[C
         return []
     taken = {disk_name(str(output.file)): output for output in outputs}
     slugs = {a.briefing.slug: a.briefing for a in site.articles}
-    # Every way the site's topics and actors are written: a name none of them has would
-    # get a page of its own the day its briefing comes out.
-    known = {
-        kind: {
-            slugify(spelling): index.term.slug
-            for index in indexes
-            for spelling in (
-                index.term.slug,
-                index.term.name,
-                *(index.term.profile.aliases if index.term.profile else ()),
-            )
-        }
-        for kind, indexes in (("topic", site.topics), ("actor", site.actors))
-    }
+    new_terms = terms_to_come(site)
     found = []
     for b in site.unpublished:
         when = (
@@ -242,16 +228,14 @@ def clashes_to_come(site: Site, urls: Urls, outputs: Sequence[Output]) -> list[C
                 for old in b.redirect_from
             ),
         ]
-        for kind, names in (
-            ("topic", b.topics),
-            ("actor", (*b.actors, *(a for e in b.events for a in e.actors))),
-        ):
-            for slug, name in {slugify(name): name for name in names}.items():
-                if slug and slug not in known[kind]:
-                    what = f"{kind}s: {name!r} would get a page of its own, which"
-                    addresses.append(
-                        (urls.path_of(Term(kind, slug, name, None)), b.lines.get(f"{kind}s", 1), what)
-                    )
+        addresses += [
+            (
+                urls.path_of(term),
+                b.lines.get(f"{term.kind}s", 1),
+                f"{term.kind}s: {term.name!r} would get a page of its own, which",
+            )
+            for term in new_terms[b.path]
+        ]
         for path, line, what in addresses:
             other = taken.get(disk_name(str(output_file(path))))
             if other is not None:
